@@ -1,0 +1,38 @@
+#pragma once
+// Decodes an X.509 certificate into tc::CertificateFacts, the plain-data view
+// every rule reads. The only place that turns OpenSSL structures into facts.
+#include <openssl/x509.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "model/certificate.h"
+#include "model/connection.h"
+#include "model/instant.h"
+#include "x509/handles.h"
+
+namespace tc::x509 {
+
+// Fills every field of CertificateFacts; `source` says where it came from.
+CertificateFacts decode_certificate(const X509* cert, std::string source);
+
+// Parses one DER certificate (as sent on the wire). Trailing bytes after the
+// certificate make it invalid. Empty handle when the bytes are not a certificate.
+X509Ptr parse_certificate_der(std::span<const uint8_t> der);
+// parse_certificate_der + decode_certificate; nullopt when not a certificate.
+std::optional<CertificateFacts> decode_certificate_der(const Bytes& der, std::string source);
+
+// A DER-encoded X.509 Name (e.g. a CertificateRequest certificate_authorities
+// entry) in RFC 2253 form. Empty string when the bytes are not a Name.
+std::string decode_name_der(const Bytes& der);
+
+// Helpers shared with the chain builder and the trust store.
+std::string name_to_string(const X509_NAME* name);  // RFC 2253, UTF-8 kept
+std::string subject_hash_hex(const X509* cert);     // 8 lower-case hex digits
+std::string sha256_hex(const X509* cert);           // 64 lower-case hex digits
+// ASN1_TIME (UTCTime or GeneralizedTime) to an Instant; nullopt if malformed.
+std::optional<Instant> to_instant(const ASN1_TIME* time);
+
+}  // namespace tc::x509

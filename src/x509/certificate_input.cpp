@@ -1,0 +1,182 @@
+#include "x509/certificate_input.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <string_view>
+
+namespace tc::x509 {
+
+namespace {
+
+constexpr std::string_view kBegin = "-----BEGIN ";
+constexpr std::string_view kEnd = "-----END ";
+constexpr std::string_view kDashes = "-----";
+
+std::string openssl_reason() {
+  unsigned long code = ERR_peek_last_error();
+  std::string text = code != 0 ? ERR_reason_error_string(code) ? ERR_reason_error_string(code) : "unknown error"
+                               : "unknown error";
+  ERR_clear_error();
+  return text;
+}
+
+bool is_private_key_label(std::string_view label) {
+  // "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
+  // "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY" …
+  return label.find("PRIVATE KEY") != std::string_view::npos;
+}
+
+bool is_certificate_label(std::string_view label) {
+  return label == "CERTIFICATE" || label == "X509 CERTIFICATE" || label == "TRUSTED CERTIFICATE";
+}
+
+size_t line_number(std::string_view text, size_t offset) {
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// Walks the PEM blocks in place. Key blocks are only counted: their bytes are
+// never copied or decoded.
+void parse_pem(std::string_view text, ParsedInput& out) {
+  size_t position = 0;
+  size_t block = 0;
+  while ((position = text.find(kBegin, position)) != std::string_view::npos) {
+    ++block;
+    size_t label_start = position + kBegin.size();
+    size_t label_end = text.find(kDashes, label_start);
+    size_t line_end = text.find('\n', label_start);
+    if (label_end == std::string_view::npos || (line_end != std::string_view::npos && label_end > line_end)) {
+      out.errors.push_back("truncated PEM: malformed BEGIN line at line " + std::to_string(line_number(text, position)));
+      return;
+    }
+    std::string_view label = text.substr(label_start, label_end - label_start);
+    std::string end_marker = std::string(kEnd) + std::string(label) + std::string(kDashes);
+    size_t end = text.find(end_marker, label_end + kDashes.size());
+    // A BEGIN before the matching END means this block was cut short.
+    size_t next_begin = text.find(kBegin, label_end + kDashes.size());
+    if (end == std::string_view::npos || (next_begin != std::string_view::npos && next_begin < end)) {
+      out.errors.push_back("truncated PEM: BEGIN " + std::string(label) + " at line " +
+                           std::to_string(line_number(text, position)) + " has no END line");
+      if (is_private_key_label(label)) ++out.private_keys;
+      if (end == std::string_view::npos) return;
+      position = next_begin;
+      continue;
+    }
+    size_t block_end = end + end_marker.size();
+    if (is_private_key_label(label)) {
+      ++out.private_keys;
+    } else if (is_certificate_label(label)) {
+      std::string_view pem = text.substr(position, block_end - position);
+      BioPtr bio{BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))};
+      X509Ptr cert{bio ? (label == "TRUSTED CERTIFICATE" ? PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr)
+                                                         : PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
+                       : nullptr};
+      if (cert) {
+        out.certs.push_back(std::move(cert));
+      } else {
+        out.errors.push_back("PEM block " + std::to_string(block) + " (" + std::string(label) + ") at line " +
+                             std::to_string(line_number(text, position)) + " does not decode: " + openssl_reason());
+      }
+    } else {
+      out.notes.push_back("skipped PEM block " + std::to_string(block) + " (" + std::string(label) + ")");
+    }
+    position = block_end;
+  }
+  ERR_clear_error();
+}
+
+// One or more DER certificates back to back; all bytes must be consumed.
+bool parse_der(std::span<const uint8_t> bytes, ParsedInput& out) {
+  std::vector<X509Ptr> certs;
+  const unsigned char* cursor = bytes.data();
+  const unsigned char* end = bytes.data() + bytes.size();
+  while (cursor < end) {
+    X509Ptr cert{d2i_X509(nullptr, &cursor, static_cast<long>(end - cursor))};
+    if (!cert) break;
+    certs.push_back(std::move(cert));
+  }
+  ERR_clear_error();
+  if (certs.empty() || cursor != end) return false;
+  out.certs = std::move(certs);
+  return true;
+}
+
+bool parse_pkcs12(std::span<const uint8_t> bytes, const InputOptions& options, ParsedInput& out) {
+  const unsigned char* cursor = bytes.data();
+  Pkcs12Ptr p12{d2i_PKCS12(nullptr, &cursor, static_cast<long>(bytes.size()))};
+  ERR_clear_error();
+  if (!p12) return false;
+  out.format = InputFormat::pkcs12;
+  const char* password = options.password ? options.password->c_str() : nullptr;
+  EVP_PKEY* raw_key = nullptr;
+  X509* raw_cert = nullptr;
+  STACK_OF(X509)* raw_ca = nullptr;
+  bool parsed = PKCS12_parse(p12.get(), password, &raw_key, &raw_cert, &raw_ca) == 1;
+  // Take ownership at once; the key is dropped unread (EVP_PKEY_free clears it).
+  EvpPkeyPtr key{raw_key};
+  X509Ptr cert{raw_cert};
+  X509StackPtr ca{raw_ca};
+  if (!parsed) {
+    bool mac_ok = PKCS12_mac_present(p12.get()) &&
+                  PKCS12_verify_mac(p12.get(), password, password ? -1 : 0) == 1;
+    ERR_clear_error();
+    out.errors.emplace_back(mac_ok ? "PKCS#12 password is right but the contents could not be decrypted "
+                                     "(legacy algorithm such as RC2-40, disabled in OpenSSL 3?)"
+                                   : kWrongPkcs12Password);
+    return true;
+  }
+  if (key) ++out.private_keys;
+  if (cert) out.certs.push_back(std::move(cert));
+  while (ca && sk_X509_num(ca.get()) > 0) out.certs.emplace_back(sk_X509_shift(ca.get()));
+  ERR_clear_error();
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(InputFormat format) {
+  switch (format) {
+    case InputFormat::empty: return "empty";
+    case InputFormat::pem: return "PEM";
+    case InputFormat::der: return "DER";
+    case InputFormat::pkcs12: return "PKCS#12";
+    case InputFormat::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+ParsedInput parse_certificate_input(std::span<const uint8_t> bytes, const InputOptions& options) {
+  ParsedInput out;
+  if (bytes.empty()) {
+    out.format = InputFormat::empty;
+    out.errors.emplace_back("empty file");
+    return out;
+  }
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
+    out.errors.emplace_back("too large to be a certificate file");
+    return out;
+  }
+  // ASN.1 SEQUENCE: DER certificate(s) or PKCS#12 (PFX ::= SEQUENCE {…}).
+  if (bytes[0] == 0x30) {
+    if (parse_der(bytes, out)) {
+      out.format = InputFormat::der;
+      return out;
+    }
+    if (parse_pkcs12(bytes, options, out)) return out;
+  }
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  if (text.find(kBegin) != std::string_view::npos) {
+    out.format = InputFormat::pem;
+    parse_pem(text, out);
+    if (out.certs.empty() && out.errors.empty() && out.private_keys == 0) {
+      out.errors.emplace_back("PEM file holds no certificate");
+    }
+    return out;
+  }
+  out.format = InputFormat::unknown;
+  out.errors.emplace_back(kNotACertificate);
+  return out;
+}
+
+}  // namespace tc::x509

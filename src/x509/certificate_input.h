@@ -1,0 +1,40 @@
+#pragma once
+// Bytes → certificates: recognises PEM (single or bundles, with any private
+// key blocks counted but never decoded), DER (one or several concatenated
+// certificates) and PKCS#12. No file I/O here; see x509/certificate_file.h.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "x509/handles.h"
+
+namespace tc::x509 {
+
+enum class InputFormat { empty, pem, der, pkcs12, unknown };
+std::string_view to_string(InputFormat format);
+
+struct InputOptions {
+  // PKCS#12 password; nullopt tries the empty password (and no password).
+  std::optional<std::string> password;
+};
+
+struct ParsedInput {
+  InputFormat format = InputFormat::unknown;
+  std::vector<X509Ptr> certs;      // in the order they appear
+  size_t private_keys = 0;         // PEM key blocks or a key bag seen; never kept
+  std::vector<std::string> errors; // why (part of) the input could not be read
+  std::vector<std::string> notes;  // things skipped on purpose (e.g. a CRL block)
+};
+
+// Never throws; every problem is a message in `errors`.
+ParsedInput parse_certificate_input(std::span<const uint8_t> bytes, const InputOptions& options = {});
+
+// The message for input that is none of the known formats (rules and tests
+// match on it).
+inline constexpr const char* kNotACertificate = "not a certificate: no PEM block, not DER, not PKCS#12";
+inline constexpr const char* kWrongPkcs12Password = "wrong PKCS#12 password or corrupt file";
+
+}  // namespace tc::x509

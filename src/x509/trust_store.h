@@ -1,0 +1,77 @@
+#pragma once
+// The set of trust anchors a chain is verified against: the profile's roots,
+// --trust files and the system store, each anchor labelled with where it came
+// from. Keeps an X509_STORE in step so verification never rebuilds it.
+#include <openssl/x509.h>
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "x509/directory_walk.h"
+#include "x509/handles.h"
+
+namespace tc::x509 {
+
+inline constexpr const char* kSourceProfile = "profile";
+inline constexpr const char* kSourceTrustFile = "trust-file";
+inline constexpr const char* kSourceSystem = "system";
+
+struct Anchor {
+  X509Ptr cert;
+  std::string source;        // "profile", "trust-file", "system"
+  std::string subject_hash;  // 8 hex digits, as `openssl x509 -subject_hash`
+  std::string sha256;
+  std::string path;          // file it was loaded from, if any
+};
+
+struct TrustLoadReport {
+  size_t files = 0;
+  size_t added = 0;
+  size_t duplicates = 0;
+  std::vector<PathProblem> problems;  // unreadable or undecodable files
+};
+
+class TrustStore {
+ public:
+  TrustStore();
+  TrustStore(const TrustStore&) = delete;
+  TrustStore& operator=(const TrustStore&) = delete;
+  TrustStore(TrustStore&&) = default;
+  TrustStore& operator=(TrustStore&&) = default;
+
+  // Adds an anchor; false when the same certificate (sha256) is already
+  // present (the first label is kept).
+  bool add(X509Ptr cert, std::string source, std::string path = {});
+  // Every certificate in the files/directories given (recursively; from
+  // directories only *.pem, *.crt, *.cer and *.der).
+  TrustLoadReport add_paths(const std::vector<std::string>& paths, const std::string& source);
+  // The system store: every *.pem and *.crt in `directory` (hash links and
+  // bundles add nothing new: duplicates are dropped by sha256).
+  TrustLoadReport add_system(const std::string& directory);
+
+  size_t size() const { return anchors_.size(); }
+  const std::vector<Anchor>& anchors() const { return anchors_; }
+  // Anchors whose subject hashes to `hash` (8 lower-case hex digits). Several
+  // roots may share a hash: compare the subject (and key) before trusting it.
+  std::vector<const Anchor*> find_by_subject_hash(std::string_view hash) const;
+  // The anchor with the same subject and public key as `cert` (a re-issued or
+  // cross-signed copy of a root counts as the same anchor), or nullptr.
+  const Anchor* find_equivalent(const X509* cert) const;
+  // For X509_verify_cert; owned by this object, kept in step with add().
+  X509_STORE* store() const { return store_.get(); }
+
+ private:
+  std::vector<Anchor> anchors_;
+  std::multimap<std::string, size_t, std::less<>> by_hash_;
+  std::map<std::string, size_t, std::less<>> by_sha256_;
+  X509StorePtr store_;
+};
+
+// The system certificate directory: $SSL_CERT_DIR when set, else /etc/ssl/certs.
+// (Reads the environment: call it from the CLI, not from rules.)
+std::string system_certificate_directory();
+
+}  // namespace tc::x509
