@@ -1,0 +1,108 @@
+#include "rules/catalogue.h"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+namespace tc {
+
+namespace {
+
+using S = Severity;
+
+constexpr std::array kCatalogue = std::to_array<CatalogueEntry>({
+    // Extended key usage
+    {"cert-client-auth-eku", S::medium, "Certificate carries the clientAuth EKU, which public CAs are removing",
+     "Make sure nothing depends on clientAuth in this certificate: its next renewal from a public CA will not have "
+     "it. Disable mutual TLS on the SBC, or move client authentication to a private PKI or a separate client "
+     "certificate."},
+    {"cert-missing-client-auth-eku", S::high, "Certificate lacks the clientAuth EKU the product needs for mutual TLS",
+     "Use a certificate with serverAuth and clientAuth from a CA that still issues both (an alternative root or a "
+     "private PKI), split server and client certificates, or upgrade to a release that can ignore the EKU "
+     "(seed 004)."},
+    {"cert-missing-server-auth-eku", S::high, "Certificate lacks the serverAuth EKU",
+     "Request a certificate whose EKU includes serverAuth (id-kp-serverAuth); TLS servers and most SIP stacks "
+     "reject a server certificate without it."},
+    {"cert-eku-sip-domain", S::info, "Certificate carries the SIP domain EKU (id-kp-sipDomain)",
+     "No change needed; note that only SIP-aware validation (RFC 5924) accepts sipDomain in place of serverAuth."},
+    {"cert-eku-any", S::info, "Certificate carries anyExtendedKeyUsage",
+     "No change needed for servers; OpenSSL does not accept anyExtendedKeyUsage alone for client authentication."},
+    {"cert-key-usage-unsuitable", S::high, "Key usage does not allow a TLS handshake signature",
+     "Reissue the certificate with keyUsage digitalSignature (and keyEncipherment for RSA key exchange)."},
+    // Dates
+    {"cert-expired", S::critical, "Certificate has expired",
+     "Renew the certificate and install it with its full intermediate chain."},
+    {"cert-not-yet-valid", S::high, "Certificate is not valid yet",
+     "Check the SBC clock and the certificate's notBefore; install the certificate only once it is valid."},
+    {"cert-expiring-soon", S::medium, "Certificate expires soon",
+     "Renew now; remember that renewed public certificates live shorter (SC-081) and lack clientAuth."},
+    {"cert-lifetime-exceeds-limit", S::medium, "Certificate lifetime exceeds the CA/B Forum limit for its issue date",
+     "Publicly trusted CAs may not issue this lifetime (SC-081); expect clients to reject it and plan renewals at "
+     "the shorter interval."},
+    // Chain
+    {"chain-incomplete", S::high, "Chain is incomplete: an intermediate certificate is missing",
+     "Install every intermediate certificate with the leaf so the endpoint sends the full chain (on most SBCs: add "
+     "the intermediates to the TLS profile / context; Oracle/Acme wants them in the uploaded PEM) (seed 001)."},
+    {"chain-untrusted-root", S::high, "Chain ends at a root the platform does not trust",
+     "Use a certificate from one of the public CAs the platform trusts (see `trunkcheck roots`)."},
+    {"chain-verify-failed", S::high, "Chain does not verify",
+     "Fix the chain so it verifies against a trusted root; the detail names OpenSSL's reason."},
+    {"chain-order", S::low, "Chain is sent out of order",
+     "Order the chain leaf first, each certificate followed by its issuer; some TLS stacks reject other orders."},
+    {"chain-root-included", S::info, "Chain includes the root certificate",
+     "Optional: leave the root out of the chain the endpoint sends; peers use their own copy."},
+    // Names
+    {"hostname-mismatch", S::high, "Certificate does not carry the host name",
+     "Reissue the certificate with the trunk's host name as a SAN dNSName (and CN), exactly as configured in the "
+     "trunk's SIP servers/proxies."},
+    {"hostname-is-ip", S::high, "The peer is addressed by IP address: subject name validation fails",
+     "Address the endpoint by its DNS host name (the one in its certificate); an IP address is not acceptable for "
+     "subject name validation (seed 003)."},
+    {"hostname-wildcard", S::medium, "Host name matches only through a wildcard",
+     "Prefer a certificate that names the host exactly: RFC 5922 forbids wildcard matching for SIP and some SIP "
+     "devices reject wildcards (seed 003)."},
+    // Crypto and revocation
+    {"key-weak", S::high, "Public key is too small", "Reissue with RSA 2048 bits or more, or EC P-256 or stronger."},
+    {"signature-weak", S::high, "Certificate is signed with a weak hash (SHA-1 or MD5)",
+     "Reissue the certificate with a SHA-256 (or stronger) signature."},
+    {"cert-no-revocation-info", S::low, "Certificate names no CRL or OCSP location",
+     "Publicly issued certificates carry a CRL distribution point or OCSP URL; peers that check revocation (the "
+     "platform does, seed 003) may fail without one."},
+    {"cert-revoked", S::critical, "Certificate is revoked", "Replace the certificate at once and find out why it was revoked."},
+    // Files
+    {"file-contains-private-key", S::info, "File contains a private key (not printed)",
+     "Keep private keys in separate files readable only by the service that needs them."},
+    {"key-file-exposed", S::medium, "Private key file is readable by group or others",
+     "chmod 600 the file (or 640 with a dedicated group) so only the SIP service can read the key."},
+});
+
+}  // namespace
+
+std::span<const CatalogueEntry> finding_catalogue() { return kCatalogue; }
+
+const CatalogueEntry* find_catalogue_entry(std::string_view id) {
+  for (const auto& entry : kCatalogue) {
+    if (entry.id == id) return &entry;
+  }
+  return nullptr;
+}
+
+Finding make_finding(std::string_view id, std::string subject, std::string detail, nlohmann::json evidence) {
+  const CatalogueEntry* entry = find_catalogue_entry(id);
+  if (!entry) {
+    std::fprintf(stderr, "internal error: finding id '%.*s' is not in the catalogue\n", static_cast<int>(id.size()),
+                 id.data());
+    std::abort();
+  }
+  Finding finding;
+  finding.id = std::string(entry->id);
+  finding.severity = entry->severity;
+  finding.title = std::string(entry->title);
+  finding.remediation = std::string(entry->remediation);
+  finding.subject = std::move(subject);
+  finding.detail = std::move(detail);
+  finding.evidence = std::move(evidence);
+  return finding;
+}
+
+}  // namespace tc
