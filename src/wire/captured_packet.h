@@ -1,0 +1,33 @@
+#pragma once
+// One packet as a capture file reader hands it over: a view into the
+// reader's buffer, valid until the next call.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wire/capture.h"
+
+namespace tc::wire {
+
+struct CapturedPacket {
+  uint32_t link_type = 0;
+  double timestamp = 0;                 // seconds since the epoch
+  std::span<const uint8_t> data;
+  uint64_t offset = 0;                  // offset of the packet's record in the capture
+};
+
+enum class ReadResult { packet, end, error };
+
+// Adds "<source>: <message>" to the diagnostics list.
+inline void add_diagnostic(std::vector<CaptureDiagnostic>& diagnostics, const std::string& source,
+                           uint64_t frame, uint64_t offset, const std::string& message, bool fatal) {
+  // A capture with millions of bad records must not grow this list without bound.
+  if (diagnostics.size() >= 1000) return;
+  diagnostics.push_back({source, frame, offset, source + ": " + message, fatal});
+}
+
+// Largest packet record accepted (pcap snaplen is at most 256 KiB in practice).
+inline constexpr uint32_t kMaxPacketRecord = 16u << 20;
+
+}  // namespace tc::wire

@@ -1,0 +1,206 @@
+#include "wire/flow_table.h"
+
+#include <tuple>
+
+#include "wire/byte_cursor.h"
+
+namespace tc::wire {
+
+namespace {
+
+// Does a segment open with what a TLS (or SSLv2-compatible) ClientHello starts with?
+bool starts_client_hello(std::span<const uint8_t> p) {
+  if (p.size() >= 6 && p[0] == 22 && p[1] == 3 && p[2] <= 4 && p[5] == 1) return true;
+  return p.size() >= 3 && (p[0] & 0x80) != 0 && p[2] == 1;
+}
+
+}  // namespace
+
+size_t FlowKeyHash::operator()(const FlowKey& key) const {
+  // FNV-1a over the key's bytes: cheap and good enough for a hash table.
+  uint64_t hash = 1469598103934665603ull;
+  auto mix = [&hash](const uint8_t* data, size_t size) {
+    for (size_t i = 0; i < size; ++i) hash = (hash ^ data[i]) * 1099511628211ull;
+  };
+  mix(key.low_address.bytes.data(), 16);
+  mix(key.high_address.bytes.data(), 16);
+  const uint8_t ports[4] = {static_cast<uint8_t>(key.low_port >> 8), static_cast<uint8_t>(key.low_port),
+                            static_cast<uint8_t>(key.high_port >> 8), static_cast<uint8_t>(key.high_port)};
+  mix(ports, 4);
+  return static_cast<size_t>(hash);
+}
+
+struct FlowTable::Flow : StreamSink {
+  FlowKey key;
+  IpAddress address[2];  // endpoint 0 = low, 1 = high
+  uint16_t port[2] = {0, 0};
+  TcpReassembler direction[2];
+  std::unique_ptr<TlsStream> tls;
+  int client = -1;  // endpoint index of the client, -1 while unknown
+  bool closed[2] = {false, false};
+  bool ignored = false;  // neither direction can be TLS: stop looking
+  bool mid_stream_noted = false;
+  uint64_t first_frame = 0;
+  double first_time = 0;
+  int current = 0;  // endpoint whose data is being delivered
+
+  Flow(size_t max_buffer) : direction{TcpReassembler(max_buffer), TcpReassembler(max_buffer)} {}
+
+  Side side_of(int endpoint) const { return endpoint == client ? Side::client : Side::server; }
+
+  void on_data(std::span<const uint8_t> bytes, uint64_t frame) override {
+    tls->feed(side_of(current), bytes, frame);
+  }
+  void on_gap(uint64_t bytes) override {
+    if (tls) tls->lost(side_of(current), bytes);
+  }
+};
+
+FlowTable::FlowTable(const CaptureOptions& options, ConnectionSink sink, CaptureStats& stats)
+    : options_(options), sink_(std::move(sink)), stats_(stats) {
+  for (uint16_t port : options_.ports) ports_.set(port);
+}
+
+FlowTable::~FlowTable() = default;
+
+FlowTable::Flow* FlowTable::create(const FlowKey& key, uint64_t frame, double timestamp) {
+  if (flows_.size() >= options_.max_connections && !flows_.empty()) {
+    ++stats_.connections_evicted;
+    finish(flows_.begin(), "evicted: more connections open than the tracking cap");
+  }
+  flows_.emplace_back(options_.max_direction_buffer);
+  auto it = std::prev(flows_.end());
+  Flow& flow = *it;
+  flow.key = key;
+  flow.address[0] = key.low_address;
+  flow.address[1] = key.high_address;
+  flow.port[0] = key.low_port;
+  flow.port[1] = key.high_port;
+  flow.first_frame = frame;
+  flow.first_time = timestamp;
+  index_.emplace(key, it);
+  return &flow;
+}
+
+void FlowTable::decide_roles(Flow& flow, int sender, const TcpSegment& tcp) {
+  const int receiver = 1 - sender;
+  if (tcp.flags & tcp_flag::syn) {
+    flow.client = (tcp.flags & tcp_flag::ack) ? receiver : sender;  // the SYN sender is the client
+  } else if (starts_client_hello(tcp.payload)) {
+    flow.client = sender;
+  } else if (configured_port(flow.port[receiver])) {
+    flow.client = sender;
+  } else if (configured_port(flow.port[sender])) {
+    flow.client = receiver;
+  } else {
+    flow.client = sender;  // a guess: the first to speak
+  }
+}
+
+void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t frame, double timestamp) {
+  ++stats_.tcp_segments;
+  const bool on_port = configured_port(tcp.source_port) || configured_port(tcp.destination_port);
+  if (!on_port && !options_.detect_any_port) {
+    // Counted once per connection attempt, without tracking it.
+    if ((tcp.flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn) ++stats_.connections_other;
+    return;
+  }
+  FlowKey key;
+  int sender = 0;
+  if (std::tie(ip.source, tcp.source_port) <= std::tie(ip.destination, tcp.destination_port)) {
+    key = {ip.source, ip.destination, tcp.source_port, tcp.destination_port};
+  } else {
+    key = {ip.destination, ip.source, tcp.destination_port, tcp.source_port};
+    sender = 1;
+  }
+  auto found = index_.find(key);
+  Flow* flow = nullptr;
+  if (found != index_.end()) {
+    flow = &*found->second;
+    // A new SYN on a connection that already carried data: the port pair was reused.
+    if ((tcp.flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn && flow->direction[sender].started() &&
+        flow->direction[sender].initial_sequence() != tcp.sequence && flow->direction[sender].delivered() > 0) {
+      finish(found->second, nullptr);
+      flow = nullptr;
+    } else {
+      flows_.splice(flows_.end(), flows_, found->second);  // most recently used last
+    }
+  }
+  if (flow == nullptr) {
+    // Pure ACKs and FINs of connections we never saw open are not worth tracking.
+    if (!(tcp.flags & tcp_flag::syn) && tcp.payload.empty()) return;
+    flow = create(key, frame, timestamp);
+  }
+  if (flow->client < 0 && ((tcp.flags & tcp_flag::syn) || !tcp.payload.empty())) decide_roles(*flow, sender, tcp);
+
+  if (!flow->ignored && !tcp.payload.empty() && !flow->tls) {
+    flow->tls = std::make_unique<TlsStream>();
+  }
+  if (!flow->ignored) {
+    TcpReassembler& direction = flow->direction[sender];
+    if (flow->tls && !direction.started() && !(tcp.flags & tcp_flag::syn) && !tcp.payload.empty()) {
+      flow->tls->set_mid_stream(flow->side_of(sender));
+      if (!flow->mid_stream_noted) {
+        flow->tls->connection().incomplete = true;
+        flow->tls->connection().anomalies.push_back("capture began mid-connection");
+        flow->mid_stream_noted = true;
+      }
+    }
+    flow->current = sender;
+    if (flow->tls && !flow->tls->wants_data(flow->side_of(sender))) {
+      direction.stop();
+    } else if (flow->tls || (tcp.flags & tcp_flag::syn)) {
+      direction.segment(tcp.sequence, tcp.flags, tcp.payload, frame, *flow);
+    }
+    if (flow->tls && !flow->tls->wants_data(Side::client) && !flow->tls->wants_data(Side::server) &&
+        !flow->tls->connection().is_tls) {
+      flow->ignored = true;  // neither side looks like TLS: keep only the entry until it closes
+      flow->tls.reset();
+      flow->direction[0].stop();
+      flow->direction[1].stop();
+    }
+  }
+  if (tcp.flags & tcp_flag::rst) {
+    finish(index_.find(key)->second, nullptr);
+    return;
+  }
+  if (tcp.flags & tcp_flag::fin) flow->closed[sender] = true;
+  if (flow->closed[0] && flow->closed[1]) finish(index_.find(key)->second, nullptr);
+}
+
+void FlowTable::finish(FlowList::iterator it, const char* why) {
+  Flow& flow = *it;
+  if (flow.tls) {
+    for (int endpoint : {0, 1}) {
+      flow.current = endpoint;
+      flow.direction[endpoint].finish(flow);
+    }
+    flow.tls->finish();
+  }
+  const bool is_tls = flow.tls && flow.tls->connection().is_tls;
+  if (is_tls) {
+    Connection& connection = flow.tls->connection();
+    const int client = flow.client < 0 ? 0 : flow.client;
+    connection.client = format_endpoint(flow.address[client], flow.port[client]);
+    connection.server = format_endpoint(flow.address[1 - client], flow.port[1 - client]);
+    connection.first_frame = flow.first_frame;
+    connection.first_time = flow.first_time;
+    if (why) {
+      connection.incomplete = true;
+      connection.anomalies.emplace_back(why);
+    }
+    stats_.lost_bytes += flow.tls->lost_bytes();
+    ++stats_.connections_tls;
+    sink_(std::move(connection));
+  } else {
+    ++stats_.connections_other;
+  }
+  index_.erase(flow.key);
+  flows_.erase(it);
+}
+
+void FlowTable::finish_all() {
+  while (!flows_.empty()) finish(flows_.begin(), nullptr);
+}
+
+}  // namespace tc::wire

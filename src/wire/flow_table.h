@@ -1,0 +1,56 @@
+#pragma once
+// Tracks TCP connections (canonical 5-tuple), decides client and server,
+// reassembles both directions into a TlsStream and hands each TLS connection
+// to the sink when it ends (FIN from both sides, RST, eviction or end of
+// capture). Connections that never carried TLS are only counted.
+#include <bitset>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <unordered_map>
+
+#include "wire/capture.h"
+#include "wire/ip.h"
+#include "wire/tcp.h"
+#include "wire/tcp_reassembly.h"
+#include "wire/tls_stream.h"
+
+namespace tc::wire {
+
+struct FlowKey {
+  IpAddress low_address, high_address;  // endpoints ordered so both directions share a key
+  uint16_t low_port = 0, high_port = 0;
+  bool operator==(const FlowKey&) const = default;
+};
+
+struct FlowKeyHash {
+  size_t operator()(const FlowKey& key) const;
+};
+
+class FlowTable {
+ public:
+  FlowTable(const CaptureOptions& options, ConnectionSink sink, CaptureStats& stats);
+  ~FlowTable();
+
+  void on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t frame, double timestamp);
+  // Reports every connection still open (end of capture).
+  void finish_all();
+
+ private:
+  struct Flow;
+  using FlowList = std::list<Flow>;
+
+  bool configured_port(uint16_t port) const { return ports_[port]; }
+  Flow* create(const FlowKey& key, uint64_t frame, double timestamp);
+  void decide_roles(Flow& flow, int sender, const TcpSegment& tcp);
+  void finish(FlowList::iterator flow, const char* why);
+
+  CaptureOptions options_;
+  std::bitset<65536> ports_;
+  ConnectionSink sink_;
+  CaptureStats& stats_;
+  FlowList flows_;  // least recently used first
+  std::unordered_map<FlowKey, FlowList::iterator, FlowKeyHash> index_;
+};
+
+}  // namespace tc::wire
