@@ -29,11 +29,15 @@ VerifyRun run_verify(const X509* leaf, STACK_OF(X509) * untrusted, const TrustSt
     return run;
   }
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(context.get());
-  // The injected moment, never the wall clock.
-  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(options.at.time_since_epoch().count()));
+  // The injected moment, never the wall clock. USE_CHECK_TIME (set by
+  // set_time) would win over NO_CHECK_TIME, so the two are exclusive.
+  if (ignore_time) {
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_NO_CHECK_TIME);
+  } else {
+    X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(options.at.time_since_epoch().count()));
+  }
   // A chain must reach a self-signed anchor: a trusted intermediate is not enough.
   X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
-  if (ignore_time) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_NO_CHECK_TIME);
   if (options.purpose == Purpose::server) X509_STORE_CTX_set_purpose(context.get(), X509_PURPOSE_SSL_SERVER);
   if (options.purpose == Purpose::client) X509_STORE_CTX_set_purpose(context.get(), X509_PURPOSE_SSL_CLIENT);
   run.ok = X509_verify_cert(context.get()) == 1;
