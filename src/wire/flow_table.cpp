@@ -40,6 +40,7 @@ struct FlowTable::Flow : StreamSink {
   bool closed[2] = {false, false};
   bool ignored = false;  // neither direction can be TLS: stop looking
   bool mid_stream_noted = false;
+  bool reported = false;  // closed and handed to the sink; only a tombstone remains
   uint64_t first_frame = 0;
   double first_time = 0;
   int current = 0;  // endpoint whose data is being delivered
@@ -118,8 +119,10 @@ void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t f
   if (found != index_.end()) {
     flow = &*found->second;
     // A new SYN on a connection that already carried data: the port pair was reused.
-    if ((tcp.flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn && flow->direction[sender].started() &&
-        flow->direction[sender].initial_sequence() != tcp.sequence && flow->direction[sender].delivered() > 0) {
+    const bool fresh_syn = (tcp.flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn;
+    if (fresh_syn && (flow->reported || (flow->direction[sender].started() &&
+                                         flow->direction[sender].initial_sequence() != tcp.sequence &&
+                                         flow->direction[sender].delivered() > 0))) {
       finish(found->second, nullptr);
       flow = nullptr;
     } else {
@@ -161,15 +164,26 @@ void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t f
     }
   }
   if (tcp.flags & tcp_flag::rst) {
-    finish(index_.find(key)->second, nullptr);
+    close(*flow);
     return;
   }
   if (tcp.flags & tcp_flag::fin) flow->closed[sender] = true;
-  if (flow->closed[0] && flow->closed[1]) finish(index_.find(key)->second, nullptr);
+  if (flow->closed[0] && flow->closed[1]) close(*flow);
 }
 
-void FlowTable::finish(FlowList::iterator it, const char* why) {
-  Flow& flow = *it;
+void FlowTable::close(Flow& flow) {
+  if (flow.reported) return;
+  report(flow, nullptr);
+  // Keep a tombstone so retransmissions after the close do not look like a new
+  // connection begun mid-stream; a fresh SYN replaces it, LRU eviction drops it.
+  flow.reported = true;
+  flow.ignored = true;
+  flow.tls.reset();
+  flow.direction[0].stop();
+  flow.direction[1].stop();
+}
+
+void FlowTable::report(Flow& flow, const char* why) {
   if (flow.tls) {
     for (int endpoint : {0, 1}) {
       flow.current = endpoint;
@@ -195,7 +209,11 @@ void FlowTable::finish(FlowList::iterator it, const char* why) {
   } else {
     ++stats_.connections_other;
   }
-  index_.erase(flow.key);
+}
+
+void FlowTable::finish(FlowList::iterator it, const char* why) {
+  if (!it->reported) report(*it, why);
+  index_.erase(it->key);
   flows_.erase(it);
 }
 

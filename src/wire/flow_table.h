@@ -43,6 +43,11 @@ class FlowTable {
   bool configured_port(uint16_t port) const { return ports_[port]; }
   Flow* create(const FlowKey& key, uint64_t frame, double timestamp);
   void decide_roles(Flow& flow, int sender, const TcpSegment& tcp);
+  // Reports the connection (if it carried TLS) to the sink or counts it.
+  void report(Flow& flow, const char* why);
+  // FIN from both sides or RST: report now, keep a tombstone.
+  void close(Flow& flow);
+  // Reports (unless done already) and forgets the flow.
   void finish(FlowList::iterator flow, const char* why);
 
   CaptureOptions options_;

@@ -77,6 +77,14 @@ bool TlsStream::try_sync(Side from, std::span<const uint8_t> bytes, uint64_t fra
   }
   if (!found && !client_hello_seen_ && from == Side::client && sslv2_message(bytes, 1)) {
     on_sslv2(from, bytes, frame);
+    if (d.mode != Mode::records) return false;
+    // An SSLv2-compatible hello offering TLS: TLS records follow the SSLv2 one.
+    const size_t record = 2 + (((bytes[0] & 0x7fu) << 8) | bytes[1]);
+    if (record >= bytes.size()) {
+      d.skip_body = record - bytes.size();
+      return false;
+    }
+    feed_records(from, bytes.subspan(record), frame);
     return false;
   }
   if (!found && from == Side::server && sslv2_message(bytes, 4) && client_hello_seen_) {
@@ -109,9 +117,9 @@ void TlsStream::on_sslv2(Side from, std::span<const uint8_t> bytes, uint64_t fra
     }
     client_hello_seen_ = true;
     add_message({from, hs::client_hello, frame, false});
-    note("client: SSLv2-format ClientHello (version 0x" + std::to_string(*connection_.client_hello_version) + ")");
+    note("client: SSLv2-format ClientHello");
     // A client offering TLS in an SSLv2-compatible hello goes on with TLS records.
-    if (connection_.client_hello_version.value_or(2) < 0x0300) d.mode = Mode::stopped;
+    d.mode = connection_.client_hello_version.value_or(2) < 0x0300 ? Mode::stopped : Mode::records;
   } else {
     add_message({from, hs::server_hello, frame, false});
     note("server: SSLv2 ServerHello; SSLv2 is not decoded further");
@@ -225,6 +233,7 @@ void TlsStream::on_record(Side from, uint8_t type, std::span<const uint8_t> body
         add_message({from, 0, frame, true});
         return;
       }
+      d.saw_handshake = true;
       on_handshake_bytes(from, body, frame);
       return;
     default:
@@ -237,7 +246,10 @@ void TlsStream::on_alert(Side from, std::span<const uint8_t> body, uint64_t fram
   auto add_alert = [&](AlertRecord alert) {
     if (connection_.alerts.size() < limits_.max_messages) connection_.alerts.push_back(alert);
   };
-  if (d.encrypted) {
+  // Mid-stream we cannot know whether the record layer is encrypted; a clear
+  // alert record is (almost always) exactly two bytes.
+  const bool unknown_state = d.mid_stream && !d.saw_handshake && body.size() != 2;
+  if (d.encrypted || unknown_state) {
     add_alert({from, 0, std::nullopt, frame});
     return;
   }

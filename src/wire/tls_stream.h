@@ -60,6 +60,7 @@ class TlsStream {
     Mode mode = Mode::searching;
     bool mid_stream = false;
     bool ever_synced = false;
+    bool saw_handshake = false;       // a cleartext handshake record was read
     bool encrypted = false;           // after this side's ChangeCipherSpec (TLS ≤ 1.2)
     bool sent_application_data = false;
     bool application_data_after_hello = false;  // TLS 1.3: type 23 after the final ServerHello
