@@ -24,6 +24,7 @@ struct ReportDocument {
   std::vector<std::string> errors;  // input problems (also printed to stderr)
   std::vector<std::string> notes;   // assumptions the verdict rests on
   std::vector<TextSection> text_sections;  // how the sections read in text form
+  std::string csv;                         // the --format csv body, where a subcommand has one
 };
 
 // {"<id>": count} over the findings.

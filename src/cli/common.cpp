@@ -1,0 +1,94 @@
+#include "cli/common.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "policy/profile_loader.h"
+#include "report/json_report.h"
+#include "report/text_report.h"
+
+namespace tc::cli {
+
+void add_global_options(CLI::App& command, GlobalOptions& options, const std::vector<std::string>& formats) {
+  command.add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember(formats))
+      ->default_str(options.format);
+  command.add_option("--at", options.at_text, "Judge as of this moment (ISO 8601, UTC); default now");
+  command.add_option("--profile", options.profile_name, "Profile name or JSON file")->default_str(options.profile_name);
+  command.add_option("--trust", options.trust_paths, "Extra trust anchors (PEM/DER files or directories)");
+  command.add_option("--fail-on", options.fail_on, "Exit 1 when a finding is at or above this severity")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
+      ->default_str(options.fail_on);
+  command.add_flag("-v,--verbose", options.verbose, "Show detail and remediation under each finding");
+  command.add_flag("--no-color", options.no_colour, "Never colour the text output");
+  command.add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
+}
+
+void print_error(const std::string& message) { std::cerr << "trunkcheck: " << message << "\n"; }
+
+std::optional<Session> open_session(const GlobalOptions& options, int& exit_code) {
+  Session session;
+  session.options = options;
+  if (options.at_text.empty()) {
+    // The one place the wall clock is read: the default for --at.
+    session.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  } else if (auto at = parse_instant(options.at_text)) {
+    session.at = *at;
+  } else {
+    print_error("--at: '" + options.at_text + "' is not an ISO 8601 date or date-time (e.g. 2026-03-09T00:00:00Z)");
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  auto loaded = load_profile(options.profile_name);
+  if (auto* error = std::get_if<ProfileError>(&loaded)) {
+    print_error("--profile: " + error->message);
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  session.profile = std::get<Profile>(std::move(loaded));
+  session.fail_on = options.fail_on == "none" ? Severity::critical : *parse_severity(options.fail_on);
+  return session;
+}
+
+int emit_report(ReportDocument& document, const Session& session) {
+  sort_findings(document.findings);
+  document.at = session.at;
+  document.profile = session.profile.name;
+  std::ostringstream rendered;
+  const std::string& format = session.options.format;
+  bool to_file = !session.options.output.empty();
+  if (format == "json") {
+    rendered << render_json(document, TRUNKCHECK_VERSION);
+  } else if (format == "text") {
+    TextOptions text;
+    text.verbose = session.options.verbose;
+    const char* no_colour = std::getenv("NO_COLOR");
+    text.colour = !to_file && !session.options.no_colour && (no_colour == nullptr || *no_colour == '\0') &&
+                  isatty(STDOUT_FILENO);
+    render_text(document, text, rendered);
+  } else {
+    rendered << document.csv;
+  }
+  if (to_file) {
+    std::ofstream file(session.options.output, std::ios::binary | std::ios::trunc);
+    file << rendered.str();
+    if (!file) {
+      print_error(session.options.output + ": cannot write the report");
+      return kExitInput;
+    }
+  } else {
+    std::cout << rendered.str() << std::flush;
+  }
+  if (session.options.fail_on == "none") return kExitOk;
+  for (const auto& finding : document.findings) {
+    if (finding.severity >= session.fail_on) return kExitFindings;
+  }
+  return kExitOk;
+}
+
+}  // namespace tc::cli

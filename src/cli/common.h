@@ -1,0 +1,50 @@
+#pragma once
+// What every subcommand shares: the global options of the output contract
+// (docs/output.md), turning them into a judged session, and writing the
+// report with the contract's exit codes.
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/instant.h"
+#include "policy/profile.h"
+#include "report/document.h"
+
+namespace tc::cli {
+
+enum ExitCode : int { kExitOk = 0, kExitFindings = 1, kExitUsage = 2, kExitInput = 3 };
+
+struct GlobalOptions {
+  std::string format = "text";
+  std::string at_text;
+  std::string profile_name = "genesys-byoc-cloud";
+  std::vector<std::string> trust_paths;
+  std::string fail_on = "high";
+  bool verbose = false;
+  bool no_colour = false;
+  std::string output;
+};
+
+struct Session {
+  GlobalOptions options;
+  Instant at{};
+  Profile profile;
+  Severity fail_on = Severity::high;
+};
+
+// Adds the contract's options to a subcommand (each subcommand carries them,
+// so they may come before or after its own arguments).
+void add_global_options(CLI::App& command, GlobalOptions& options, const std::vector<std::string>& formats);
+
+// Reads the clock (only here), loads the profile. On failure prints the
+// reason and returns the exit code in `exit_code`.
+std::optional<Session> open_session(const GlobalOptions& options, int& exit_code);
+
+// Writes the document in the chosen format to stdout or --output and returns
+// the exit code: 1 when a finding is at or above --fail-on, else 0.
+int emit_report(ReportDocument& document, const Session& session);
+// Prints an input/runtime error to stderr: "trunkcheck: <message>".
+void print_error(const std::string& message);
+
+}  // namespace tc::cli
