@@ -64,7 +64,27 @@ void TlsStream::violation(Side from, std::string text) {
 void TlsStream::feed(Side from, std::span<const uint8_t> bytes, uint64_t frame) {
   DirectionState& d = state(from);
   if (bytes.empty() || d.mode == Mode::stopped) return;
-  if (d.mode == Mode::searching && !try_sync(from, bytes, frame)) return;
+  if (d.mode == Mode::searching) {
+    // A stream may start with a tiny segment: judge its start once 6 bytes are known.
+    constexpr size_t probe_size = 6;
+    if (!d.probe.empty()) {
+      const size_t n = std::min(probe_size - d.probe.size(), bytes.size());
+      d.probe.insert(d.probe.end(), bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(n));
+      if (d.probe.size() < probe_size) return;
+      std::vector<uint8_t> probe = std::move(d.probe);
+      d.probe.clear();
+      if (try_sync(from, probe, frame)) {
+        if (d.mode == Mode::records) feed_records(from, std::span<const uint8_t>(probe).first(probe.size() - n), frame);
+        if (d.mode == Mode::records) feed_records(from, bytes, frame);
+        return;
+      }
+      if (d.mode != Mode::searching) return;
+    } else if (bytes.size() < probe_size) {
+      d.probe.assign(bytes.begin(), bytes.end());
+      return;
+    }
+    if (!try_sync(from, bytes, frame)) return;
+  }
   if (d.mode == Mode::records) feed_records(from, bytes, frame);
 }
 
@@ -218,9 +238,9 @@ void TlsStream::on_record(Side from, uint8_t type, std::span<const uint8_t> body
     case record_change_cipher_spec: {
       add_message({from, 256 + record_change_cipher_spec, frame, false});
       (from == Side::client ? connection_.change_cipher_spec_client : connection_.change_cipher_spec_server) = true;
-      // TLS 1.3 sends CCS only for middlebox compatibility; before any ServerHello
-      // only a 1.3 client sends one. Neither switches the record layer.
-      const bool switches = !tls13_ && (from == Side::server || server_hello_seen_);
+      // TLS 1.3 sends CCS only for middlebox compatibility (a client offering 1.3
+      // may send it before any ServerHello); it does not switch the record layer.
+      const bool switches = !tls13_ && (from == Side::server || server_hello_seen_ || !client_offered_tls13());
       if (switches) d.encrypted = true;
       if (!d.handshake.empty()) note(side_name(from) + ": ChangeCipherSpec inside a handshake message");
       return;
@@ -239,6 +259,11 @@ void TlsStream::on_record(Side from, uint8_t type, std::span<const uint8_t> body
     default:
       return;
   }
+}
+
+bool TlsStream::client_offered_tls13() const {
+  const auto& offered = connection_.offered_versions;
+  return std::any_of(offered.begin(), offered.end(), [](uint16_t v) { return is_tls13(v); });
 }
 
 void TlsStream::on_alert(Side from, std::span<const uint8_t> body, uint64_t frame) {

@@ -66,6 +66,7 @@ class TlsStream {
     bool application_data_after_hello = false;  // TLS 1.3: type 23 after the final ServerHello
     uint64_t skipped = 0;
     size_t skip_body = 0;             // bytes of an application-data record still to pass over
+    std::vector<uint8_t> probe;       // the first bytes of a stream too short to judge yet
     std::vector<uint8_t> pending;     // a record whose end has not arrived yet
     std::vector<uint8_t> handshake;   // a handshake message spread over several records
   };
@@ -84,6 +85,7 @@ class TlsStream {
   size_t parse_messages(Side from, std::span<const uint8_t> bytes, uint64_t frame);
   void on_message(Side from, uint8_t type, std::span<const uint8_t> body, uint64_t frame);
   void on_sslv2(Side from, std::span<const uint8_t> bytes, uint64_t frame);
+  bool client_offered_tls13() const;
   void violation(Side from, std::string note);
   void note(std::string text);
   void add_message(MessageRecord message);
