@@ -3,6 +3,8 @@
 #include <map>
 #include <utility>
 
+#include "x509/certificate_facts.h"
+
 namespace tc::sources {
 
 namespace {
@@ -14,11 +16,12 @@ struct Location {
 
 // Decides which copy of each certificate stays: the first one found in a file
 // holding just that certificate (its descriptive name), else the first one.
-std::map<std::string, Location> choose_keepers(const std::vector<x509::LoadedFile>& files) {
+std::map<std::string, Location> choose_keepers(const std::vector<x509::LoadedFile>& files,
+                                              const std::vector<std::vector<std::string>>& digests) {
   std::map<std::string, Location> keepers;
   for (size_t f = 0; f < files.size(); ++f) {
-    for (size_t i = 0; i < files[f].facts.size(); ++i) {
-      const std::string& sha256 = files[f].facts[i].sha256;
+    for (size_t i = 0; i < digests[f].size(); ++i) {
+      const std::string& sha256 = digests[f][i];
       auto [it, inserted] = keepers.emplace(sha256, Location{f, i});
       if (!inserted && files[f].certs.size() == 1 && files[it->second.file].certs.size() > 1) {
         it->second = Location{f, i};
@@ -57,24 +60,28 @@ CertFileSet load_cert_paths(const std::vector<std::string>& paths, const x509::I
   x509::WalkResult walked = x509::walk_paths(paths);
   set.problems = std::move(walked.problems);
   set.files.reserve(walked.files.size());
-  for (const auto& file : walked.files) set.files.push_back(x509::load_certificate_file(file.path, options));
+  // Facts are decoded after duplicates are dropped: decoding is costly and a
+  // bundle such as ca-certificates.crt repeats every root.
+  for (const auto& file : walked.files) set.files.push_back(x509::load_certificate_file(file.path, options, false));
+  std::vector<std::vector<std::string>> digests(set.files.size());
+  for (size_t f = 0; f < set.files.size(); ++f) {
+    for (const auto& cert : set.files[f].certs) digests[f].push_back(x509::sha256_hex(cert.get()));
+  }
 
-  std::map<std::string, Location> keepers = choose_keepers(set.files);
+  std::map<std::string, Location> keepers = choose_keepers(set.files, digests);
   for (size_t f = 0; f < set.files.size(); ++f) {
     x509::LoadedFile& file = set.files[f];
     std::vector<x509::X509Ptr> certs;
-    std::vector<CertificateFacts> facts;
     for (size_t i = 0; i < file.certs.size(); ++i) {
-      const Location& keeper = keepers[file.facts[i].sha256];
+      const Location& keeper = keepers[digests[f][i]];
       if (keeper.file == f && keeper.index == i) {
         certs.push_back(std::move(file.certs[i]));
-        facts.push_back(std::move(file.facts[i]));
       } else {
         ++file.duplicates_dropped;
       }
     }
     file.certs = std::move(certs);
-    file.facts = std::move(facts);
+    x509::decode_facts(file);
   }
   return set;
 }

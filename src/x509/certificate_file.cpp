@@ -59,7 +59,7 @@ std::string read_file(const std::string& path, std::vector<uint8_t>& buffer, mod
 
 }  // namespace
 
-LoadedFile load_certificate_file(const std::string& path, const InputOptions& options) {
+LoadedFile load_certificate_file(const std::string& path, const InputOptions& options, bool with_facts) {
   LoadedFile out;
   out.path = path;
   std::vector<uint8_t> buffer;
@@ -78,9 +78,14 @@ LoadedFile load_certificate_file(const std::string& path, const InputOptions& op
   out.errors = std::move(parsed.errors);
   out.notes = std::move(parsed.notes);
   out.key_file_world_or_group_readable = out.private_keys > 0 && (mode & (S_IRGRP | S_IROTH)) != 0;
-  out.facts.reserve(out.certs.size());
-  for (const X509Ptr& cert : out.certs) out.facts.push_back(decode_certificate(cert.get(), path));
+  if (with_facts) decode_facts(out);
   return out;
+}
+
+void decode_facts(LoadedFile& file) {
+  file.facts.clear();
+  file.facts.reserve(file.certs.size());
+  for (const X509Ptr& cert : file.certs) file.facts.push_back(decode_certificate(cert.get(), file.path));
 }
 
 }  // namespace tc::x509

@@ -16,7 +16,7 @@ struct LoadedFile {
   std::string path;
   InputFormat format = InputFormat::unknown;
   std::vector<X509Ptr> certs;               // in file order
-  std::vector<CertificateFacts> facts;      // facts[i] describes certs[i]; source = path
+  std::vector<CertificateFacts> facts;      // facts[i] describes certs[i]; source = path (see with_facts)
   size_t private_keys = 0;                  // key blocks/bags seen, never kept
   // A file holding a private key that group or others may read (mode & 044).
   bool key_file_world_or_group_readable = false;
@@ -31,6 +31,10 @@ struct LoadedFile {
 // a 100 MB "certificate" is a mistake or an attack).
 inline constexpr size_t kMaxCertificateFileBytes = 64u * 1024u * 1024u;
 
-LoadedFile load_certificate_file(const std::string& path, const InputOptions& options = {});
+// with_facts=false leaves `facts` empty (callers that only need the handles,
+// or that drop duplicates first: decoding is most of the cost after parsing).
+LoadedFile load_certificate_file(const std::string& path, const InputOptions& options = {}, bool with_facts = true);
+// Fills file.facts for every certificate (source = file.path).
+void decode_facts(LoadedFile& file);
 
 }  // namespace tc::x509

@@ -1,10 +1,12 @@
 #include "x509/certificate_input.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include <algorithm>
 #include <string_view>
+#include <vector>
 
 namespace tc::x509 {
 
@@ -34,6 +36,36 @@ bool is_certificate_label(std::string_view label) {
 
 size_t line_number(std::string_view text, size_t offset) {
   return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// The base64 body of a certificate block → X509, without OpenSSL's PEM
+// reader: in 3.0 PEM_read_bio_X509 goes through the provider decoder chain and
+// costs ~10x more than base64 + d2i, which matters for 10,000-file inventories.
+// Null (caller falls back to the PEM reader) on anything unexpected.
+X509Ptr decode_pem_certificate(std::string_view body, bool trusted) {
+  std::string base64;
+  base64.reserve(body.size());
+  for (char c : body) {
+    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
+    if (c == ':') return X509Ptr{};  // an RFC 1421 header line
+    base64.push_back(c);
+  }
+  if (base64.empty() || base64.size() % 4 != 0 || base64.size() > static_cast<size_t>(INT32_MAX)) return X509Ptr{};
+  size_t padding = 0;
+  while (padding < 2 && base64[base64.size() - 1 - padding] == '=') ++padding;
+  std::vector<unsigned char> der(base64.size() / 4 * 3);
+  int decoded = EVP_DecodeBlock(der.data(), reinterpret_cast<const unsigned char*>(base64.data()),
+                                static_cast<int>(base64.size()));
+  if (decoded < 0 || static_cast<size_t>(decoded) != der.size()) return X509Ptr{};
+  size_t length = der.size() - padding;
+  const unsigned char* cursor = der.data();
+  X509Ptr cert{trusted ? d2i_X509_AUX(nullptr, &cursor, static_cast<long>(length))
+                       : d2i_X509(nullptr, &cursor, static_cast<long>(length))};
+  if (!cert || cursor != der.data() + length) {
+    ERR_clear_error();
+    return X509Ptr{};
+  }
+  return cert;
 }
 
 // Walks the PEM blocks in place. Key blocks are only counted: their bytes are
@@ -67,11 +99,17 @@ void parse_pem(std::string_view text, ParsedInput& out) {
     if (is_private_key_label(label)) {
       ++out.private_keys;
     } else if (is_certificate_label(label)) {
-      std::string_view pem = text.substr(position, block_end - position);
-      BioPtr bio{BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))};
-      X509Ptr cert{bio ? (label == "TRUSTED CERTIFICATE" ? PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr)
-                                                         : PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
-                       : nullptr};
+      std::string_view body = text.substr(label_end + kDashes.size(), end - label_end - kDashes.size());
+      X509Ptr cert = decode_pem_certificate(body, label == "TRUSTED CERTIFICATE");
+      if (!cert) {
+        // Unusual shapes (PEM headers, odd line breaks): let OpenSSL's PEM reader try.
+        std::string_view pem = text.substr(position, block_end - position);
+        BioPtr bio{BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))};
+        if (bio) {
+          cert.reset(label == "TRUSTED CERTIFICATE" ? PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr)
+                                                    : PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+        }
+      }
       if (cert) {
         out.certs.push_back(std::move(cert));
       } else {
@@ -175,6 +213,11 @@ ParsedInput parse_certificate_input(std::span<const uint8_t> bytes, const InputO
     return out;
   }
   out.format = InputFormat::unknown;
+  // Java KeyStore magic 0xFEEDFEED (e.g. /etc/ssl/certs/java/cacerts).
+  if (bytes.size() >= 4 && bytes[0] == 0xfe && bytes[1] == 0xed && bytes[2] == 0xfe && bytes[3] == 0xed) {
+    out.errors.emplace_back("Java KeyStore (JKS) is not read: export it with keytool -exportcert -rfc");
+    return out;
+  }
   out.errors.emplace_back(kNotACertificate);
   return out;
 }

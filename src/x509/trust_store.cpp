@@ -38,7 +38,7 @@ TrustLoadReport TrustStore::add_paths(const std::vector<std::string>& paths, con
   report.problems = std::move(walk.problems);
   for (const WalkedFile& file : walk.files) {
     ++report.files;
-    LoadedFile loaded = load_certificate_file(file.path);
+    LoadedFile loaded = load_certificate_file(file.path, {}, false);
     for (const std::string& error : loaded.errors) report.problems.push_back({file.path, error});
     for (X509Ptr& cert : loaded.certs) {
       if (add(std::move(cert), source, file.path)) {
@@ -52,17 +52,23 @@ TrustLoadReport TrustStore::add_paths(const std::vector<std::string>& paths, con
 }
 
 TrustLoadReport TrustStore::add_system(const std::string& directory) {
-  // Debian's /etc/ssl/certs: one *.pem per root, hash links to them and the
-  // ca-certificates.crt bundle. Taking only *.pem and *.crt skips the links.
+  // Debian's /etc/ssl/certs: one *.pem per root (local additions too), hash
+  // links to them and the ca-certificates.crt bundle of the same roots. Read
+  // the *.pem files; only a directory without any (other distributions'
+  // bundles) is read through its *.crt files. Saves parsing every root twice.
   TrustLoadReport report;
   WalkOptions options;
   options.recursive = false;
-  options.suffixes = {".pem", ".crt"};
+  options.suffixes = {".pem"};
   WalkResult walk = walk_paths({directory}, options);
+  if (walk.files.empty()) {
+    options.suffixes = {".crt"};
+    walk = walk_paths({directory}, options);
+  }
   report.problems = std::move(walk.problems);
   for (const WalkedFile& file : walk.files) {
     ++report.files;
-    LoadedFile loaded = load_certificate_file(file.path);
+    LoadedFile loaded = load_certificate_file(file.path, {}, false);
     for (const std::string& error : loaded.errors) report.problems.push_back({file.path, error});
     for (X509Ptr& cert : loaded.certs) {
       if (add(std::move(cert), kSourceSystem, file.path)) {

@@ -48,8 +48,8 @@ class TrustStore {
   // Every certificate in the files/directories given (recursively; from
   // directories only *.pem, *.crt, *.cer and *.der).
   TrustLoadReport add_paths(const std::vector<std::string>& paths, const std::string& source);
-  // The system store: every *.pem and *.crt in `directory` (hash links and
-  // bundles add nothing new: duplicates are dropped by sha256).
+  // The system store: every *.pem in `directory`, or every *.crt when there
+  // is no *.pem (hash links are skipped; duplicates dropped by sha256).
   TrustLoadReport add_system(const std::string& directory);
 
   size_t size() const { return anchors_.size(); }
