@@ -21,7 +21,7 @@ struct TrustedRootRow {
 // matched by organisation names and reported as a family match, not a row.
 struct VendorFamily {
   std::string vendor;
-  std::vector<std::string> organisation_patterns;  // case-insensitive substrings of O= or CN=
+  std::vector<std::string> organisation_patterns;  // case-insensitive, matched at a word start in the subject
 };
 
 struct TimelineEvent {

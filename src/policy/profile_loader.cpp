@@ -219,6 +219,8 @@ std::variant<Profile, ProfileError> parse_profile(std::string_view json_text, st
       profile.timeline.push_back(std::move(event));
     }
   }
+  std::stable_sort(profile.timeline.begin(), profile.timeline.end(),
+                   [](const TimelineEvent& a, const TimelineEvent& b) { return a.date < b.date; });
   if (const json* limits = reader.list(document, "lifetime_limits", "$")) {
     for (size_t i = 0; i < limits->size(); ++i) {
       std::string path = "$.lifetime_limits[" + std::to_string(i) + "]";

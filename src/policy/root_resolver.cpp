@@ -8,11 +8,17 @@ namespace tc {
 
 namespace {
 
-bool contains_ignoring_case(std::string_view haystack, std::string_view needle) {
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
+// Case-insensitive, and only at the start of a word: "Entrust" must not
+// match "IdenTrust".
+bool contains_word_ignoring_case(std::string_view haystack, std::string_view needle) {
+  auto same = [](char a, char b) {
     return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != haystack.end();
+  };
+  for (auto it = haystack.begin();; ++it) {
+    it = std::search(it, haystack.end(), needle.begin(), needle.end(), same);
+    if (it == haystack.end()) return false;
+    if (it == haystack.begin() || !std::isalnum(static_cast<unsigned char>(*(it - 1)))) return true;
+  }
 }
 
 ResolvedRoot describe(const x509::Anchor& anchor, std::string vendor, std::string match) {
@@ -53,7 +59,7 @@ RootResolution resolve_profile_roots(const std::vector<TrustedRootRow>& rows,
     std::string subject = x509::name_to_string(X509_get_subject_name(anchor.cert.get()));
     for (const auto& family : families) {
       bool hit = std::any_of(family.organisation_patterns.begin(), family.organisation_patterns.end(),
-                             [&](const std::string& pattern) { return contains_ignoring_case(subject, pattern); });
+                             [&](const std::string& pattern) { return contains_word_ignoring_case(subject, pattern); });
       if (hit) {
         resolution.family_matches.push_back(describe(anchor, family.vendor, "vendor family"));
         break;

@@ -11,6 +11,8 @@ namespace tc {
 
 namespace {
 
+constexpr int kInvalidPurpose = 26;  // X509_V_ERR_INVALID_PURPOSE
+
 nlohmann::json certificate_evidence(const CertificateFacts& certificate) {
   return {{"sha256", certificate.sha256},
           {"subject", certificate.subject},
@@ -315,7 +317,9 @@ Findings judge_chain(const ChainVerdict& verdict, const RuleContext& context, co
                                "The chain ends at " + root_text + ", which is not among the roots " + platform +
                                    " trusts (profile " + context.profile->name + ", plus --trust).",
                                evidence));
-  } else if (!verdict.trusted_ignoring_time && verdict.verify_error != 0) {
+  } else if (!verdict.trusted_ignoring_time && verdict.verify_error != 0 &&
+             !(verdict.verify_error == kInvalidPurpose && verdict.verify_error_depth == 0)) {
+    // A leaf with the wrong purpose is already an EKU finding of its own.
     out.push_back(make_finding("chain-verify-failed", subject,
                                fmt::format("OpenSSL reports error {} at depth {}: {}.", verdict.verify_error,
                                            verdict.verify_error_depth, verdict.verify_error_text),
@@ -326,7 +330,7 @@ Findings judge_chain(const ChainVerdict& verdict, const RuleContext& context, co
                                "The certificates are not in leaf-to-root order (each followed by its issuer).",
                                evidence));
   }
-  if (verdict.root_included) {
+  if (verdict.root_included && verdict.path.size() > 1) {
     out.push_back(make_finding("chain-root-included", subject, "A self-signed root is part of the presented chain.",
                                evidence));
   }

@@ -5,6 +5,7 @@ set -euo pipefail
 test_script=$1
 export TRUNKCHECK=$2
 export SRC=$3
+export MAKE_CERTS=$4
 export WORK
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -139,8 +139,24 @@ TEST_F(CertRules, ChainVerdictsBecomeFindings) {
   untrusted.ends_in_untrusted_root = true;
   untrusted.presented_in_order = false;
   untrusted.root_included = true;
+  untrusted.path = {leaf_facts(), leaf_facts("Lab Root")};
   EXPECT_EQ(ids_of(judge_chain(untrusted, context_at(genesys, "2026-06-01"), "leaf")),
             (std::vector<std::string>{"chain-order", "chain-root-included", "chain-untrusted-root"}));
+
+  // A lone self-signed leaf is not "a chain that includes its root".
+  untrusted.path.resize(1);
+  EXPECT_EQ(ids_of(judge_chain(untrusted, context_at(genesys, "2026-06-01"), "leaf")),
+            (std::vector<std::string>{"chain-order", "chain-untrusted-root"}));
+
+  // Wrong purpose on the leaf is the EKU rules' business, not a chain failure.
+  ChainVerdict purpose;
+  purpose.leaf_found = true;
+  purpose.verify_error = 26;
+  purpose.verify_error_depth = 0;
+  EXPECT_TRUE(judge_chain(purpose, context_at(genesys, "2026-06-01"), "leaf").empty());
+  purpose.verify_error_depth = 1;  // an intermediate restricted to another purpose is
+  EXPECT_EQ(ids_of(judge_chain(purpose, context_at(genesys, "2026-06-01"), "leaf")),
+            std::vector<std::string>{"chain-verify-failed"});
 
   ChainVerdict good;
   good.leaf_found = true;
