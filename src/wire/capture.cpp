@@ -1,5 +1,7 @@
 #include "wire/capture.h"
 
+#include <algorithm>
+
 #include "wire/byte_cursor.h"
 #include "wire/capture_source.h"
 #include "wire/flow_table.h"
@@ -74,10 +76,10 @@ void read_packets(Reader& reader, CaptureDecoder& decoder) {
   }
 }
 
-bool read_from(std::unique_ptr<ByteSource> source, const std::string& name, const CaptureOptions& options,
-               const ConnectionSink& on_connection, CaptureStats& stats,
+bool read_from(std::unique_ptr<ByteSource> source, size_t block_size, const std::string& name,
+               const CaptureOptions& options, const ConnectionSink& on_connection, CaptureStats& stats,
                std::vector<CaptureDiagnostic>& diagnostics) {
-  BufferedReader input(std::move(source));
+  BufferedReader input(std::move(source), block_size);
   input.detect_gzip();
   if (!input.ensure(4)) {
     const std::string why = !input.error().empty() ? input.error()
@@ -118,13 +120,15 @@ bool read_capture(std::string_view path_or_dash, const CaptureOptions& options, 
     add_diagnostic(diagnostics, name, 0, 0, "cannot open: " + error, true);
     return false;
   }
-  return read_from(std::move(source), name, options, on_connection, stats, diagnostics);
+  return read_from(std::move(source), 1 << 20, name, options, on_connection, stats, diagnostics);
 }
 
 bool read_capture_bytes(std::span<const uint8_t> bytes, std::string_view name, const CaptureOptions& options,
                         const ConnectionSink& on_connection, CaptureStats& stats,
                         std::vector<CaptureDiagnostic>& diagnostics) {
-  return read_from(memory_source(bytes), std::string(name), options, on_connection, stats, diagnostics);
+  // Small inputs (tests, fuzzing) need no 1 MiB block; the buffer grows on demand anyway.
+  const size_t block_size = std::clamp<size_t>(bytes.size(), 4096, 1 << 20);
+  return read_from(memory_source(bytes), block_size, std::string(name), options, on_connection, stats, diagnostics);
 }
 
 }  // namespace tc::wire

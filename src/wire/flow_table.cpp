@@ -66,7 +66,8 @@ FlowTable::~FlowTable() = default;
 
 FlowTable::Flow* FlowTable::create(const FlowKey& key, uint64_t frame, double timestamp) {
   if (flows_.size() >= options_.max_connections && !flows_.empty()) {
-    ++stats_.connections_evicted;
+    // The least recently used flow goes; a tombstone of a closed one costs nothing to drop.
+    if (!flows_.front().reported) ++stats_.connections_evicted;
     finish(flows_.begin(), "evicted: more connections open than the tracking cap");
   }
   flows_.emplace_back(options_.max_direction_buffer);
