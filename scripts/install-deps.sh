@@ -11,7 +11,8 @@ build_packages=(
   ca-certificates openssl
 )
 test_packages=(
-  tshark gnutls-bin faketime python3 clang libclang-rt-14-dev
+  tshark tcpdump gnutls-bin faketime python3 clang libclang-rt-14-dev
+  kamailio kamailio-tls-modules sip-tester
 )
 
 want=("${build_packages[@]}")
@@ -25,6 +26,13 @@ for package in "${want[@]}"; do
     missing+=("$package")
   fi
 done
+
+# Debian 12's first ca-certificates (20230311) lacks roots the platform
+# publishes (Telekom Security 2020/2023); the bookworm update has them.
+ca_version=$(dpkg-query -W -f='${Version}' ca-certificates 2>/dev/null || true)
+if [[ -n "$ca_version" ]] && dpkg --compare-versions "$ca_version" lt 20250419; then
+  missing+=(ca-certificates)
+fi
 
 if ((${#missing[@]} == 0)); then
   exit 0

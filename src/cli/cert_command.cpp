@@ -18,7 +18,7 @@
 #include "x509/certificate_file.h"
 #include "x509/chain_builder.h"
 #include "x509/crl.h"
-#include "x509/directory_walk.h"
+#include "sources/cert_files.h"
 
 namespace tc::cli {
 
@@ -97,36 +97,32 @@ int run_cert(CertOptions& options) {
     if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) any_directory = true;
   }
   bool inventory = options.each || any_directory;
-  x509::WalkResult walked = x509::walk_paths(options.paths);
-  for (const auto& problem : walked.problems) document.errors.push_back(problem.path + ": " + problem.message);
-
+  // Every file read, repeated certificates kept once (sources/cert_files.h).
+  sources::CertFileSet inputs = sources::load_cert_paths(options.paths, input);
+  document.errors = inputs.messages();
   std::vector<LoadedCertificate> certificates;
-  size_t files_read = 0;
-  for (const auto& file : walked.files) {
-    x509::LoadedFile loaded = x509::load_certificate_file(file.path, input);
-    for (const auto& error : loaded.errors) document.errors.push_back(file.path + ": " + error);
+  for (auto& loaded : inputs.files) {
     if (loaded.contains_private_key()) {
       document.findings.push_back(make_finding(
-          "file-contains-private-key", file.path,
+          "file-contains-private-key", loaded.path,
           fmt::format("{} private key block(s) found; they were recognised and skipped, never printed or stored.",
                       loaded.private_keys),
-          {{"path", file.path}}));
+          {{"path", loaded.path}}));
       if (loaded.key_file_world_or_group_readable) {
-        document.findings.push_back(make_finding("key-file-exposed", file.path,
+        document.findings.push_back(make_finding("key-file-exposed", loaded.path,
                                                  "The file holds a private key and its mode lets group or others "
                                                  "read it.",
-                                                 {{"path", file.path}}));
+                                                 {{"path", loaded.path}}));
       }
     }
-    if (!loaded.certs.empty() || loaded.errors.empty()) ++files_read;
     for (size_t i = 0; i < loaded.certs.size(); ++i) {
       certificates.push_back({std::move(loaded.certs[i]), std::move(loaded.facts[i])});
     }
   }
   for (const auto& error : document.errors) print_error(error);
   if (certificates.empty()) {
-    print_error(files_read == 0 ? "no input could be read" : "no certificates found in the input");
-    if (files_read == 0 || !document.errors.empty()) return kExitInput;
+    print_error(inputs.nothing_readable() ? "no input could be read" : "no certificates found in the input");
+    return kExitInput;
   }
 
   // Revocation, when a CRL is given.
@@ -210,7 +206,8 @@ int run_cert(CertOptions& options) {
       const auto& facts = certificates[i].facts;
       std::string ids = fmt::format("{}", fmt::join(certificates_json[i]["findings"].get<std::vector<std::string>>(), " "));
       std::string key = fmt::format("{} {}", facts.key_type, facts.key_bits);
-      section.lines.push_back(fmt::format("{}  {}  not after {}  {}  {}  {}", facts.source, certificate_label(facts),
+      std::string name = facts.common_name.empty() ? facts.subject : "CN=" + facts.common_name;
+      section.lines.push_back(fmt::format("{}  {}  not after {}  {}  {}  {}", facts.source, name,
                                           format_date(facts.not_after), eku_text(facts), key,
                                           ids.empty() ? "ok" : ids));
       write_csv_row(csv, {facts.source, facts.subject, facts.issuer, format_instant(facts.not_after), eku_text(facts),

@@ -188,7 +188,8 @@ int scenario(const std::string& dir) {
            "leaf + its PRIVATE KEY, mode 0644 (file-contains-private-key, key-file-exposed; key never printed)", 0644);
   out.file("leaf-with-key-private.pem", tc::testing::to_pem(both.cert.get()) + tc::testing::key_to_pem(both.key.get(), true),
            "leaf + EC PRIVATE KEY, mode 0600 (file-contains-private-key only)", 0600);
-  out.file("junk.bin", std::string("\x7f" "ELF not a certificate at all\x01\x02\x03", 35), "binary junk: 'not a certificate: no PEM block, not DER, not PKCS#12'");
+  static constexpr char kJunk[] = "\x7f" "ELF not a certificate at all\x01\x02\x03";
+  out.file("junk.bin", std::string(kJunk, sizeof kJunk - 1), "binary junk: 'not a certificate: no PEM block, not DER, not PKCS#12'");
   std::string pem = tc::testing::to_pem(both.cert.get());
   out.file("truncated.pem", pem.substr(0, pem.size() / 2), "PEM cut in half: 'truncated PEM: BEGIN CERTIFICATE at line 1 has no END line'");
 
