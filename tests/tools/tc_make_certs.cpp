@@ -4,8 +4,12 @@
 //
 //   tc_make_certs scenario DIR          named fixtures + DIR/MANIFEST
 //   tc_make_certs bulk DIR N [--junk K] N certificate files (every K-th junk)
+//   tc_make_certs peers DIR [--around-now]
+//                                       cert + key pairs for live TLS peers
+//                                       (Kamailio, openssl s_client, gnutls-cli)
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -245,10 +249,73 @@ int bulk(const std::string& dir, long count, long junk_every) {
   return 0;
 }
 
+// Certificates and keys for live peers (tests/peers/lib.sh): Kamailio as the
+// TLS server, openssl s_client / gnutls-cli as the client. Those read the wall
+// clock, so the validity must cover the day the tests run:
+//  - default: fixed 2026-01-01 .. 2027-01-31T23:59:59Z (396 days, inside
+//    SC-081's 398 for that issue date), judged with --at 2026-03-01;
+//  - --around-now: from yesterday 00:00 UTC for 41 days (under every SC-081
+//    limit, more than the 30 expiring-soon days), judged at today's date.
+// DIR/AT holds the --at value to judge them with.
+int peers(const std::string& dir, bool around_now) {
+  if (!make_directory(dir)) {
+    std::fprintf(stderr, "tc_make_certs: cannot create %s\n", dir.c_str());
+    return 1;
+  }
+  tc::Instant not_before = utc(2026, 1, 1);
+  tc::Instant not_after = utc(2027, 1, 31, 23, 59, 59);
+  tc::Instant judge_at = utc(2026, 3, 1);
+  if (around_now) {
+    auto today = std::chrono::floor<tc::Days>(std::chrono::system_clock::now());
+    judge_at = tc::Instant{today};
+    not_before = judge_at - tc::Days{1};
+    not_after = not_before + tc::Days{41} - std::chrono::seconds{1};
+  }
+  Writer out{dir, {}, true};
+  out.manifest = "# trunkcheck live-peer fixtures, made by tests/tools/tc_make_certs peers.\n"
+                 "# Leaves valid " + tc::format_instant(not_before) + " .. " + tc::format_instant(not_after) +
+                 "; judge with --at " + tc::format_date(judge_at) + " --trust root-ca.pem.\n"
+                 "# Chain files hold the leaf then the intermediate unless noted; *-key.pem are PKCS#8 keys (0600).\n"
+                 "# name<TAB>what it is\n";
+  Issued root = must_issue(tc::testing::root_ca_spec("trunkcheck Peer Test Root CA", utc(2020, 1, 1), utc(2040, 1, 1)),
+                           nullptr);
+  CertSpec ica_spec = tc::testing::intermediate_ca_spec("trunkcheck Peer Test Issuing CA", utc(2020, 1, 1),
+                                                        utc(2035, 1, 1));
+  ica_spec.serial = 2;
+  Issued ica = must_issue(ica_spec, &root);
+  out.file("root-ca.pem", tc::testing::to_pem(root.cert.get()), "private root CA: the CA list of every peer and --trust");
+  out.file("intermediate-ca.pem", tc::testing::to_pem(ica.cert.get()), "intermediate CA issued by root-ca.pem");
+
+  auto leaf_for = [&](const std::string& host, uint64_t serial, std::vector<std::string> eku, KeyType type, int slot) {
+    CertSpec spec = tc::testing::leaf_spec(host, not_before, not_after, std::move(eku));
+    spec.serial = serial;
+    spec.key_type = type;
+    spec.key_slot = slot;
+    return must_issue(spec, &ica);
+  };
+  auto pair = [&](const std::string& name, const Issued& cert, const std::string& description) {
+    out.file(name + ".pem", tc::testing::to_pem({cert.cert.get(), ica.cert.get()}), description + "; leaf + intermediate");
+    out.file(name + "-key.pem", tc::testing::key_to_pem(cert.key.get()), "PRIVATE KEY of " + name + ".pem", 0600);
+  };
+  // RSA, so that TLS_RSA_WITH_AES_256_CBC_SHA256 (0x003d, RSA key exchange) is possible.
+  Issued server = leaf_for(kHost, 2001, {"serverAuth"}, KeyType::rsa2048, 20);
+  pair("server", server, std::string("RSA 2048, EKU serverAuth, host ") + kHost + ": the endpoint (Kamailio)");
+  out.file("server-leaf-only.pem", tc::testing::to_pem(server.cert.get()), "server.pem's leaf alone (chain-incomplete); key server-key.pem");
+  const std::string platform = "platform.example.net";
+  pair("client-both", leaf_for(platform, 2002, {"serverAuth", "clientAuth"}, KeyType::ec_p256, 21),
+       "EC P-256, EKU serverAuth+clientAuth, host " + platform + ": a client certificate that still works");
+  pair("client-server-only", leaf_for(platform, 2003, {"serverAuth"}, KeyType::ec_p256, 22),
+       "EC P-256, EKU serverAuth only, host " + platform + ": rejected as a client certificate (alert 43)");
+  out.file("AT", tc::format_date(judge_at) + "\n", "the --at date to judge these fixtures with");
+  out.file("MANIFEST", out.manifest, "this file");
+  return out.ok ? 0 : 1;
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: tc_make_certs scenario DIR\n"
-               "       tc_make_certs bulk DIR N [--junk K]   (every K-th file junk)\n");
+               "       tc_make_certs bulk DIR N [--junk K]   (every K-th file junk)\n"
+               "       tc_make_certs peers DIR [--around-now]\n");
   return 2;
 }
 
@@ -257,6 +324,8 @@ int usage() {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 2 && args[0] == "scenario") return scenario(args[1]);
+  if (args.size() == 2 && args[0] == "peers") return peers(args[1], false);
+  if (args.size() == 3 && args[0] == "peers" && args[2] == "--around-now") return peers(args[1], true);
   if ((args.size() == 3 || args.size() == 5) && args[0] == "bulk") {
     char* end = nullptr;
     long count = std::strtol(args[2].c_str(), &end, 10);
