@@ -172,6 +172,8 @@ void TlsStream::feed_records(Side from, std::span<const uint8_t> bytes, uint64_t
     }
     // Slow path: gather the header, then the body, in `pending`.
     if (d.pending.size() < 5) {
+      // One allocation for the whole record instead of growing it segment by segment.
+      if (d.pending.empty() && bytes.size() >= 5) d.pending.reserve(5 + size_t{load_be16(bytes.data() + 3)});
       const size_t n = std::min(5 - d.pending.size(), bytes.size());
       d.pending.insert(d.pending.end(), bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(n));
       bytes = bytes.subspan(n);
@@ -183,6 +185,7 @@ void TlsStream::feed_records(Side from, std::span<const uint8_t> bytes, uint64_t
       }
     }
     const size_t need = 5 + size_t{load_be16(d.pending.data() + 3)};
+    d.pending.reserve(need);
     const size_t n = std::min(need - d.pending.size(), bytes.size());
     d.pending.insert(d.pending.end(), bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(n));
     bytes = bytes.subspan(n);
