@@ -5,6 +5,7 @@
 
 #include "cli/cert_command.h"
 #include "cli/common.h"
+#include "cli/pcap_command.h"
 #include "cli/roots_command.h"
 
 namespace tc::cli {
@@ -16,6 +17,7 @@ int run_app(int argc, char** argv) {
   int exit_code = kExitOk;
   register_cert_command(app, exit_code);
   register_roots_command(app, exit_code);
+  register_pcap_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -2,6 +2,7 @@
 // One report, whatever the subcommand: the findings plus the subcommand's own
 // sections. Every output format renders this same document.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct ReportDocument {
   std::vector<std::string> notes;   // assumptions the verdict rests on
   std::vector<TextSection> text_sections;  // how the sections read in text form
   std::string csv;                         // the --format csv body, where a subcommand has one
+  // summary.findings when findings were grouped: connections per id.
+  std::optional<nlohmann::json> summary_counts;
 };
 
 // {"<id>": count} over the findings.

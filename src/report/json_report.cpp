@@ -14,7 +14,7 @@ std::string render_json(const ReportDocument& document, std::string_view version
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& finding : document.findings) findings.push_back(finding_to_json(finding));
   out["findings"] = std::move(findings);
-  out["summary"] = {{"findings", findings_summary(document.findings)}};
+  out["summary"] = {{"findings", document.summary_counts.value_or(findings_summary(document.findings))}};
   out["errors"] = document.errors;
   out["notes"] = document.notes;
   for (const auto& [key, value] : document.sections.items()) out[key] = value;

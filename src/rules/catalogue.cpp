@@ -69,6 +69,31 @@ constexpr std::array kCatalogue = std::to_array<CatalogueEntry>({
      "Publicly issued certificates carry a CRL distribution point or OCSP URL; peers that check revocation (the "
      "platform does, seed 003) may fail without one."},
     {"cert-revoked", S::critical, "Certificate is revoked", "Replace the certificate at once and find out why it was revoked."},
+    // Connections (captures, probes, listeners)
+    {"mtls-requested", S::high, "The server requested a client certificate (CertificateRequest)",
+     "On the customer endpoint, turn off client-certificate requests for the platform's trunk: AudioCodes "
+     "'TLS Mutual Authentication', Oracle/Acme tls-profile mutual-authenticate, Ribbon authClient, Kamailio "
+     "verify_certificate/require_certificate, FreeSWITCH tls-verify-policy, Cisco CUBE tls-profile (DOMAIN.md §7). "
+     "The platform's certificate is not a valid client credential (seed 000)."},
+    {"client-cert-rejected-eku", S::critical, "Client certificate rejected for its purpose (alert 43): it lacks clientAuth",
+     "The endpoint checks the client certificate's EKU. Stop requesting client certificates for this trunk (seed "
+     "000); if mutual TLS is truly needed, use a client certificate with clientAuth from a private PKI."},
+    {"client-cert-depends-on-eku", S::high, "A client certificate with clientAuth was accepted: this works only until it is renewed",
+     "Public CAs stop issuing clientAuth (see the timeline); remove the dependency on client certificates before the "
+     "presented certificate is renewed without it."},
+    {"mtls-required", S::critical, "The server requires a client certificate and aborted without one",
+     "Disable required mutual TLS on the endpoint for this trunk: the platform does not support mutual TLS (seed 003)."},
+    {"cipher-deprecated-negotiated", S::medium, "A deprecated cipher suite was negotiated",
+     "Remove TLS_RSA_WITH_AES_256_CBC_SHA256 (0x003d) and TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 (0xc028) from the "
+     "endpoint's TLS profile and make sure it supports an ECDHE-RSA AES-GCM suite (0xc02f or 0xc030) (seed 002)."},
+    {"cipher-deprecated-offered-first", S::medium, "The client ranks a deprecated suite above every other suite the platform supports",
+     "Reorder or trim the endpoint's cipher list so an AES-GCM suite (0xc030, 0xc02f, 0x009d, 0x009c) comes before "
+     "0x003d and 0xc028, or remove those two (seed 002)."},
+    {"tls-version-unsupported", S::high, "TLS version outside what the platform supports",
+     "Enable TLS 1.2 on the endpoint's SIP TLS profile; the platform speaks TLS 1.2 only (seed 003)."},
+    {"handshake-alert", S::high, "The handshake ended with a fatal alert",
+     "Read which side sent the alert and why (the detail names it); compare with the certificate and cipher "
+     "findings of the same connection."},
     // Files
     {"file-contains-private-key", S::info, "File contains a private key (not printed)",
      "Keep private keys in separate files readable only by the service that needs them."},

@@ -1,0 +1,223 @@
+#include "cli/pcap_command.h"
+
+#include <csignal>
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "cli/common.h"
+#include "cli/trust_setup.h"
+#include "policy/cipher_registry.h"
+#include "report/connection_json.h"
+#include "report/finding_groups.h"
+#include "rules/connection_rules.h"
+#include "sources/endpoint_matcher.h"
+#include "sources/evidence_completer.h"
+#include "sources/live_capture.h"
+#include "wire/capture.h"
+
+namespace tc::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void request_stop(int) { g_stop.store(true); }
+
+struct PcapOptions {
+  GlobalOptions global;
+  std::vector<std::string> files;
+  std::vector<std::string> endpoints;
+  std::vector<std::string> platforms;
+  std::vector<int> ports;
+  bool detect = false;
+  std::string interface_name;
+  int duration = 0;
+  std::string filter;
+  std::string host;
+  std::string list = "all";
+  size_t max_connections = 100000;
+};
+
+struct DirectionCounts {
+  uint64_t inbound = 0, outbound = 0, unknown = 0;
+  void add(Direction direction) {
+    (direction == Direction::inbound ? inbound : direction == Direction::outbound ? outbound : unknown)++;
+  }
+};
+
+std::string one_line_verdict(const Connection& connection, const Findings& findings) {
+  std::string ids;
+  for (const auto& finding : findings) ids += (ids.empty() ? "" : " ") + finding.id;
+  return fmt::format("{} {} {} cipher {} {}{}", connection_label(connection), to_string(connection.direction),
+                     connection.version ? format_tls_version(*connection.version) : "no ServerHello",
+                     connection.cipher ? format_suite_code(*connection.cipher) : "-",
+                     connection.established ? "established" : "not established",
+                     ids.empty() ? "" : ": " + ids);
+}
+
+int run_pcap(PcapOptions& options) {
+  int exit_code = kExitOk;
+  auto session = open_session(options.global, exit_code);
+  if (!session) return exit_code;
+  if (options.files.empty() && options.interface_name.empty()) {
+    print_error("give capture files (or - for stdin) or --interface");
+    return kExitUsage;
+  }
+  std::vector<sources::AddressPattern> endpoints, platforms;
+  for (auto [texts, out, flag] : {std::tuple{&options.endpoints, &endpoints, "--endpoint"},
+                                  std::tuple{&options.platforms, &platforms, "--platform"}}) {
+    for (const auto& text : *texts) {
+      std::string error;
+      auto pattern = sources::parse_address_pattern(text, error);
+      if (!pattern) {
+        print_error(std::string(flag) + ": " + error);
+        return kExitUsage;
+      }
+      out->push_back(*pattern);
+    }
+  }
+  ReportDocument document;
+  document.command = "pcap";
+  TrustSetup trust = build_trust(*session, document);
+  sources::EndpointMatcher matcher(endpoints, platforms, session->profile.platform_host_patterns);
+  sources::EvidenceCompleter completer(trust.store, session->at);
+  RuleContext context{session->at, &session->profile, Purpose::server,
+                      options.host.empty() ? std::nullopt : std::optional<std::string>(options.host)};
+
+  wire::CaptureOptions capture;
+  capture.ports = {session->profile.port};
+  for (int port : options.ports) capture.ports.insert(static_cast<uint16_t>(port));
+  capture.detect_any_port = options.detect;
+  capture.max_connections = options.max_connections;
+
+  FindingGroups groups;
+  DirectionCounts directions;
+  uint64_t connections_seen = 0;
+  nlohmann::json connections_json = nlohmann::json::array();
+  bool live = !options.interface_name.empty();
+  bool print_each = live && session->options.format == "text";
+  auto on_connection = [&](Connection&& connection) {
+    std::optional<ChainVerdict> verdict = completer.complete(connection);
+    connection.direction = matcher.direction_of(connection);
+    Findings findings = judge_connection(connection, verdict ? &*verdict : nullptr, context);
+    ++connections_seen;
+    directions.add(connection.direction);
+    std::vector<std::string> ids;
+    for (const auto& finding : findings) {
+      groups.add(finding, connection);
+      if (std::find(ids.begin(), ids.end(), finding.id) == ids.end()) ids.push_back(finding.id);
+    }
+    if (options.list == "all" || (options.list == "findings" && !ids.empty())) {
+      connections_json.push_back(connection_to_json(connection, ids));
+    }
+    if (print_each) std::cout << one_line_verdict(connection, findings) << std::endl;
+  };
+
+  wire::CaptureStats stats;
+  size_t sources_read = 0;
+  for (const auto& file : options.files) {
+    std::vector<wire::CaptureDiagnostic> diagnostics;
+    bool ok = wire::read_capture(file, capture, on_connection, stats, diagnostics);
+    for (const auto& diagnostic : diagnostics) {
+      std::string message = diagnostic.message;
+      if (message.rfind(file, 0) != 0) message = file + ": " + message;
+      print_error(message);
+      document.errors.push_back(message);
+    }
+    if (ok) ++sources_read;
+  }
+  if (live) {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    sources::LiveCaptureOptions live_options{options.interface_name,
+                                             options.duration > 0
+                                                 ? std::optional(std::chrono::seconds(options.duration))
+                                                 : std::nullopt,
+                                             options.filter};
+    std::string error;
+    if (!sources::run_live_capture(live_options, capture, on_connection, stats, g_stop, error)) {
+      print_error(error);
+      document.errors.push_back(error);
+    } else {
+      ++sources_read;
+    }
+  }
+  if (sources_read == 0) return kExitInput;
+
+  document.findings = groups.findings();
+  nlohmann::json counts = nlohmann::json::object();
+  for (const auto& [id, count] : groups.connections_per_id()) counts[id] = count;
+  document.summary_counts = counts;
+  document.sections["connections"] = std::move(connections_json);
+  document.sections["capture"] = {{"files", options.files},
+                                  {"interface", options.interface_name},
+                                  {"frames", stats.frames},
+                                  {"bytes", stats.bytes},
+                                  {"tls_connections", connections_seen},
+                                  {"other_tcp_connections", stats.connections_other},
+                                  {"directions",
+                                   {{"inbound", directions.inbound},
+                                    {"outbound", directions.outbound},
+                                    {"unknown", directions.unknown}}},
+                                  {"skipped",
+                                   {{"ip_fragments", stats.ip_fragments_skipped},
+                                    {"non_ip", stats.non_ip},
+                                    {"non_tcp", stats.non_tcp},
+                                    {"malformed", stats.malformed},
+                                    {"unsupported_link_type", stats.unsupported_link_type},
+                                    {"connections_evicted", stats.connections_evicted},
+                                    {"lost_bytes", stats.lost_bytes}}}};
+  TextSection summary{"Capture", {}};
+  summary.lines.push_back(fmt::format("{} frames, {} bytes; {} TLS connections ({} inbound, {} outbound, {} unknown "
+                                      "direction); {} other TCP connections",
+                                      stats.frames, stats.bytes, connections_seen, directions.inbound,
+                                      directions.outbound, directions.unknown, stats.connections_other));
+  if (stats.ip_fragments_skipped || stats.malformed || stats.lost_bytes || stats.connections_evicted) {
+    summary.lines.push_back(fmt::format("skipped: {} IP fragments, {} malformed frames, {} lost bytes, {} connections "
+                                        "evicted at the tracking cap",
+                                        stats.ip_fragments_skipped, stats.malformed, stats.lost_bytes,
+                                        stats.connections_evicted));
+  }
+  if (directions.unknown > 0 && endpoints.empty() && platforms.empty()) {
+    document.notes.push_back("direction unknown for some connections: give --endpoint (the customer side) or "
+                             "--platform (the cloud side) to judge inbound and outbound calls separately");
+  }
+  if (session->profile.supported_suites_assumed && directions.inbound > 0) {
+    document.notes.push_back("the platform's supported suites are partly assumed: " +
+                             session->profile.supported_suites_note);
+  }
+  document.text_sections.push_back(std::move(summary));
+  return emit_report(document, *session);
+}
+
+}  // namespace
+
+void register_pcap_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<PcapOptions>();
+  CLI::App* command = app.add_subcommand("pcap", "Read the TLS handshakes of SIP trunk captures and judge them");
+  command->add_option("files", options->files, "pcap or pcapng files, optionally gzip-compressed; - for stdin");
+  command->add_option("--endpoint", options->endpoints,
+                      "The customer side: address, prefix (a.b.c.d/n) or address:port (repeatable)");
+  command->add_option("--platform", options->platforms, "The cloud platform side, same forms (repeatable)");
+  command->add_option("--port", options->ports, "Also read TLS on this TCP port (repeatable; the profile's port "
+                                                "is always read)")
+      ->check(CLI::Range(1, 65535));
+  command->add_flag("--detect", options->detect, "Recognise TLS on any port by its first bytes");
+  command->add_option("--interface", options->interface_name, "Capture live from this interface");
+  command->add_option("--duration", options->duration, "Stop a live capture after this many seconds")
+      ->check(CLI::Range(1, 86400 * 30));
+  command->add_option("--filter", options->filter, "BPF filter for live capture (default: the TLS ports)");
+  command->add_option("--host", options->host, "Check server certificates against this name instead of the SNI");
+  command->add_option("--connections", options->list, "Which connections JSON lists")
+      ->check(CLI::IsMember({"all", "findings", "none"}))
+      ->default_str("all");
+  command->add_option("--max-connections", options->max_connections,
+                      "Connections tracked at once; the oldest idle one is dropped beyond this")
+      ->check(CLI::Range(1, 10000000))
+      ->default_str("100000");
+  add_global_options(*command, options->global, {"text", "json"});
+  command->callback([options, &exit_code] { exit_code = run_pcap(*options); });
+}
+
+}  // namespace tc::cli

@@ -1,0 +1,77 @@
+#include "sources/evidence_completer.h"
+
+#include <openssl/evp.h>
+
+#include "x509/certificate_facts.h"
+
+namespace tc::sources {
+
+std::string md5_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_md5(), nullptr) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0x0f];
+  }
+  return out;
+}
+
+const EvidenceCompleter::DecodedCertificate* EvidenceCompleter::decode(const Bytes& der) {
+  std::string key(der.begin(), der.end());
+  if (auto it = certificates_.find(key); it != certificates_.end()) return &it->second;
+  if (certificates_.size() >= kMaxCachedCertificates) certificates_.clear();
+  x509::X509Ptr cert = x509::parse_certificate_der(der);
+  if (!cert) return nullptr;
+  CertificateFacts facts = x509::decode_certificate(cert.get(), "");
+  auto [it, inserted] = certificates_.emplace(std::move(key), DecodedCertificate{std::move(cert), std::move(facts)});
+  return &it->second;
+}
+
+std::vector<CertificateFacts> EvidenceCompleter::decode_chain(const std::vector<Bytes>& ders, uint64_t frame,
+                                                              std::vector<x509::X509Ptr>* handles) {
+  std::vector<CertificateFacts> chain;
+  for (const auto& der : ders) {
+    const DecodedCertificate* decoded = decode(der);
+    if (!decoded) continue;
+    CertificateFacts facts = decoded->facts;
+    facts.source = "frame " + std::to_string(frame);
+    chain.push_back(std::move(facts));
+    if (handles) handles->push_back(x509::share(decoded->cert.get()));
+  }
+  return chain;
+}
+
+std::optional<ChainVerdict> EvidenceCompleter::complete(Connection& connection) {
+  if (!connection.ja3_text.empty()) connection.ja3 = md5_hex(connection.ja3_text);
+  if (!connection.ja3s_text.empty()) connection.ja3s = md5_hex(connection.ja3s_text);
+  for (const auto& name : connection.certificate_request_ca_names_der) {
+    connection.certificate_request_ca_names.push_back(x509::decode_name_der(name));
+  }
+  uint64_t server_frame = 0, client_frame = 0;
+  for (const auto& message : connection.messages) {
+    if (message.type != 11) continue;  // Certificate
+    (message.from == Side::server ? server_frame : client_frame) = message.frame;
+  }
+  std::vector<x509::X509Ptr> presented;
+  connection.server_chain = decode_chain(connection.server_chain_der, server_frame, &presented);
+  connection.client_chain = decode_chain(connection.client_chain_der, client_frame, nullptr);
+  connection.server_chain_der.clear();
+  connection.server_chain_der.shrink_to_fit();
+  connection.client_chain_der.clear();
+  connection.client_chain_der.shrink_to_fit();
+  connection.certificate_request_ca_names_der.clear();
+  if (presented.empty()) return std::nullopt;
+
+  std::string chain_key;
+  for (const auto& facts : connection.server_chain) chain_key += facts.sha256;
+  if (auto it = verdicts_.find(chain_key); it != verdicts_.end()) return it->second;
+  if (verdicts_.size() >= kMaxCachedVerdicts) verdicts_.clear();
+  ChainVerdict verdict = x509::verify_chain(presented, trust_, {at_, x509::Purpose::server});
+  verdicts_.emplace(chain_key, verdict);
+  return verdict;
+}
+
+}  // namespace tc::sources

@@ -1,0 +1,49 @@
+#pragma once
+// Finishes the evidence the wire layer produced: decodes certificates and
+// CA names with OpenSSL, hashes JA3/JA3S, verifies the server chain at the
+// session's moment. Caches by certificate and by chain, because a busy SBC's
+// capture repeats the same few chains thousands of times.
+#include <list>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "model/chain.h"
+#include "model/connection.h"
+#include "x509/chain_builder.h"
+#include "x509/handles.h"
+#include "x509/trust_store.h"
+
+namespace tc::sources {
+
+class EvidenceCompleter {
+ public:
+  EvidenceCompleter(const x509::TrustStore& trust, Instant at) : trust_(trust), at_(at) {}
+
+  // Fills server_chain, client_chain, certificate_request_ca_names, ja3, ja3s
+  // and drops the raw DER. Returns the verdict on the server chain, if any.
+  std::optional<ChainVerdict> complete(Connection& connection);
+
+ private:
+  struct DecodedCertificate {
+    x509::X509Ptr cert;
+    CertificateFacts facts;
+  };
+  const DecodedCertificate* decode(const Bytes& der);
+  std::vector<CertificateFacts> decode_chain(const std::vector<Bytes>& ders, uint64_t frame,
+                                             std::vector<x509::X509Ptr>* handles);
+
+  const x509::TrustStore& trust_;
+  Instant at_;
+  // Bounded caches: cleared wholesale when full, which keeps memory flat on
+  // captures with endless distinct certificates.
+  std::unordered_map<std::string, DecodedCertificate> certificates_;
+  std::unordered_map<std::string, ChainVerdict> verdicts_;
+  static constexpr size_t kMaxCachedCertificates = 4096;
+  static constexpr size_t kMaxCachedVerdicts = 1024;
+};
+
+// Lower-case hex MD5, as JA3 specifies.
+std::string md5_hex(std::string_view text);
+
+}  // namespace tc::sources
