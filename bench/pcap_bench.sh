@@ -4,7 +4,7 @@
 # medians (wall time, MB/s), the trunkcheck/tshark speed ratio and peak RSS,
 # and checks that both tools find the same ClientHellos/ServerHellos.
 #
-#   bench/pcap_bench.sh [--no-build] [--build-dir DIR] [--runs N] [--tshark-runs N]
+#   bench/pcap_bench.sh [--no-build] [--build-dir DIR] [--runs N] [--cli-runs N] [--tshark-runs N]
 #                       [--tshark-1g] [--no-4g] [--no-tshark]
 #
 # Files (bench/out/, gitignored; regenerated only when missing):
@@ -22,12 +22,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/bench/out
 BUILD=$ROOT/build/release
-DO_BUILD=1 RUNS=5 TSHARK_RUNS=2 TSHARK_1G=0 FOUR_G=1 TSHARK=1
+DO_BUILD=1 RUNS=5 CLI_RUNS=3 TSHARK_RUNS=2 TSHARK_1G=0 FOUR_G=1 TSHARK=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --no-build) DO_BUILD=0 ;;
     --build-dir) BUILD=$(cd "$2" && pwd); shift ;;
     --runs) RUNS=$2; shift ;;
+    --cli-runs) CLI_RUNS=$2; shift ;;
     --tshark-runs) TSHARK_RUNS=$2; shift ;;
     --tshark-1g) TSHARK_1G=1 ;;
     --no-4g) FOUR_G=0 ;;
@@ -54,6 +55,8 @@ TC=$BUILD/trunkcheck
 for tool in "$GEN" "$DECODE"; do [[ -x $tool ]] || { echo "missing $tool (build first)" >&2; exit 1; }; done
 HAVE_CLI=0
 if [[ -x $TC ]] && "$TC" pcap --help >/dev/null 2>&1; then HAVE_CLI=1; fi
+HAVE_CONN_NONE=0
+if [[ $HAVE_CLI == 1 ]] && "$TC" pcap --help 2>&1 | grep -q -- '--connections'; then HAVE_CONN_NONE=1; fi
 HAVE_THREADS=0
 if [[ $HAVE_CLI == 1 ]] && "$TC" pcap --help 2>&1 | grep -q -- '--threads'; then HAVE_THREADS=1; fi
 command -v hyperfine >/dev/null || { echo "hyperfine missing: apt-get install hyperfine" >&2; exit 1; }
@@ -108,7 +111,7 @@ RESULTS=$OUT/results.tsv
 measure() {  # file label runs cmd
   local file=$1 label=$2 runs=$3 cmd=$4 json
   json=$(mktemp)
-  hyperfine --style none --runs "$runs" --export-json "$json" --output null "$cmd" >/dev/null 2>&1 || {
+  hyperfine --style none --ignore-failure --runs "$runs" --export-json "$json" --output null "$cmd" >/dev/null 2>&1 || {
     log "FAILED: $cmd"; rm -f "$json"; return 0; }
   local median cpu
   read -r median cpu < <(python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["results"][0]
@@ -130,9 +133,12 @@ for f in "${FILES[@]}"; do
   cat "$path" > /dev/null
   measure "$f" decoder "$RUNS" "$(printf '%q ' "$DECODE" "$path")"
   if [[ $HAVE_CLI == 1 ]]; then
-    measure "$f" "trunkcheck" "$RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json)"
+    measure "$f" "trunkcheck" "$CLI_RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json)"
+    if [[ $HAVE_CONN_NONE == 1 ]]; then
+      measure "$f" "trunkcheck conns=none" "$CLI_RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json --connections none)"
+    fi
     if [[ $HAVE_THREADS == 1 ]]; then
-      measure "$f" "trunkcheck --threads 2" "$RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json --threads 2)"
+      measure "$f" "trunkcheck --threads 2" "$CLI_RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json --threads 2)"
     fi
   fi
 
