@@ -97,6 +97,10 @@ int run_cert(CertOptions& options) {
     if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) any_directory = true;
   }
   bool inventory = options.each || any_directory;
+  // An inventory without --crl judges facts alone: no signature is checked
+  // against another certificate, so public keys need not be decoded with each
+  // certificate (the costliest part of parsing in OpenSSL 3.0).
+  input.decode_public_keys = !inventory || !options.crl_path.empty();
   // Every file read, repeated certificates kept once (sources/cert_files.h).
   sources::CertFileSet inputs = sources::load_cert_paths(options.paths, input);
   document.errors = inputs.messages();

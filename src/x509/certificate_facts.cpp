@@ -1,8 +1,15 @@
+// The legacy RSA/EC public-key decoders (d2i_RSA_PUBKEY, d2i_EC_PUBKEY) are
+// deprecated in 3.0 but are exactly what the 3.0 provider decoders call
+// underneath; see public_key_from_spki.
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include "x509/certificate_facts.h"
 
 #include <arpa/inet.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <openssl/provider.h>
+#include <openssl/rsa.h>
 
 #include <algorithm>
 #include <array>
@@ -10,6 +17,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <mutex>
 #include <utility>
 
 namespace tc::x509 {
@@ -142,8 +151,111 @@ void decode_san(const X509* cert, CertificateFacts& facts) {
   }
 }
 
-void decode_key(const X509* cert, CertificateFacts& facts) {
-  EVP_PKEY* key = X509_get0_pubkey(cert);
+// A library context with only the null provider: parsing a certificate in it
+// finds no key decoders, so d2i leaves the public key undecoded (cheaply).
+OSSL_LIB_CTX* keyless_context() {
+  static OSSL_LIB_CTX* context = [] {
+    OSSL_LIB_CTX* created = OSSL_LIB_CTX_new();
+    // Loading "null" keeps the default provider from being loaded on demand.
+    if (created != nullptr && OSSL_PROVIDER_load(created, "null") == nullptr) {
+      OSSL_LIB_CTX_free(created);
+      created = nullptr;
+    }
+    ERR_clear_error();
+    return created;
+  }();
+  return context;
+}
+
+// Named curves seen so far (EC_GROUP_new_by_curve_name costs ~20 µs).
+const EC_GROUP* named_curve(int nid) {
+  static std::mutex mutex;
+  static std::map<int, EC_GROUP*> groups;  // never freed: a handful, process lifetime
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, inserted] = groups.emplace(nid, nullptr);
+  if (inserted) it->second = EC_GROUP_new_by_curve_name(nid);
+  return it->second;
+}
+
+// Key facts of an EC key on a named curve, without an EVP_PKEY: what the
+// legacy decoder (eckey_pub_decode, under the 3.0 provider decoder) checks —
+// a known curve and a point on it — and EVP_PKEY_get_bits' answer (the order's
+// bits). False when this is not such a key (the caller decodes it fully).
+bool named_curve_key_facts(const X509* cert, CertificateFacts& facts) {
+  const X509_PUBKEY* pub = X509_get_X509_PUBKEY(cert);
+  ASN1_OBJECT* algorithm = nullptr;
+  const unsigned char* point_bytes = nullptr;
+  int point_length = 0;
+  X509_ALGOR* algor = nullptr;
+  if (pub == nullptr || X509_PUBKEY_get0_param(&algorithm, &point_bytes, &point_length, &algor, pub) != 1) return false;
+  if (OBJ_obj2nid(algorithm) != NID_X9_62_id_ecPublicKey || algor == nullptr) return false;
+  int parameter_type = 0;
+  const void* parameter = nullptr;
+  X509_ALGOR_get0(nullptr, &parameter_type, &parameter, algor);
+  if (parameter_type != V_ASN1_OBJECT) return false;  // explicit parameters
+  int curve = OBJ_obj2nid(static_cast<const ASN1_OBJECT*>(parameter));
+  if (curve == NID_undef || curve == NID_sm2) return false;  // SM2 keys are their own type
+  const EC_GROUP* group = named_curve(curve);
+  if (group == nullptr) return false;
+  EC_POINT* point = EC_POINT_new(group);
+  bool on_curve = point != nullptr && point_bytes != nullptr &&
+                  EC_POINT_oct2point(group, point, point_bytes, static_cast<size_t>(point_length), nullptr) == 1;
+  EC_POINT_free(point);
+  if (!on_curve) return false;
+  facts.key_type = "EC";
+  facts.key_bits = EC_GROUP_order_bits(group);
+  return true;
+}
+
+// The public key of a certificate parsed without one (d2i_X509_keyless),
+// decoded now from its SubjectPublicKeyInfo. RSA and EC go through the legacy
+// decoders — what the provider decoders end up calling, without their set-up
+// cost; anything else through d2i_PUBKEY. Null when the key does not decode.
+EvpPkeyPtr public_key_from_spki(const X509* cert) {
+  X509_PUBKEY* pub = X509_get_X509_PUBKEY(cert);
+  if (pub == nullptr) return EvpPkeyPtr{};
+  unsigned char* der = nullptr;
+  int length = i2d_X509_PUBKEY(pub, &der);
+  if (length <= 0) return EvpPkeyPtr{};
+  ASN1_OBJECT* algorithm = nullptr;
+  X509_PUBKEY_get0_param(&algorithm, nullptr, nullptr, nullptr, pub);
+  EvpPkeyPtr key;
+  const unsigned char* cursor = der;
+  switch (OBJ_obj2nid(algorithm)) {
+    case NID_rsaEncryption:
+      if (RSA* rsa = d2i_RSA_PUBKEY(nullptr, &cursor, length)) {
+        key.reset(EVP_PKEY_new());
+        if (!key || EVP_PKEY_assign(key.get(), EVP_PKEY_RSA, rsa) != 1) {
+          RSA_free(rsa);
+          key.reset();
+        }
+      }
+      break;
+    case NID_X9_62_id_ecPublicKey:
+      if (EC_KEY* ec = d2i_EC_PUBKEY(nullptr, &cursor, length)) {
+        // SM2 curve keys are EVP_PKEY_SM2 for the provider decoder: leave them to it.
+        if (EC_GROUP_get_curve_name(EC_KEY_get0_group(ec)) == NID_sm2) {
+          EC_KEY_free(ec);
+          cursor = der;
+          key.reset(d2i_PUBKEY(nullptr, &cursor, length));
+          break;
+        }
+        key.reset(EVP_PKEY_new());
+        if (!key || EVP_PKEY_assign(key.get(), EVP_PKEY_EC, ec) != 1) {
+          EC_KEY_free(ec);
+          key.reset();
+        }
+      }
+      break;
+    default:
+      key.reset(d2i_PUBKEY(nullptr, &cursor, length));
+  }
+  OPENSSL_free(der);
+  ERR_clear_error();
+  return key;
+}
+
+void decode_key(const EVP_PKEY* key, CertificateFacts& facts) {
   if (key == nullptr) {
     facts.key_type = "unknown";
     return;
@@ -183,12 +295,10 @@ void decode_basic_constraints(const X509* cert, CertificateFacts& facts) {
   facts.is_ca = constraints && constraints->ca != 0;
 }
 
-void decode_self(const X509* cert, CertificateFacts& facts) {
-  facts.self_issued = X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0;
+void decode_self(const X509* cert, const EVP_PKEY* key, CertificateFacts& facts) {
   if (!facts.self_issued) return;
-  EVP_PKEY* key = X509_get0_pubkey(cert);
-  // X509_verify takes a non-const pointer in 3.0 but does not modify the cert.
-  facts.self_signed = key != nullptr && X509_verify(const_cast<X509*>(cert), key) == 1;
+  // X509_verify takes non-const pointers in 3.0 but modifies neither.
+  facts.self_signed = key != nullptr && X509_verify(const_cast<X509*>(cert), const_cast<EVP_PKEY*>(key)) == 1;
   ERR_clear_error();
 }
 
@@ -279,13 +389,31 @@ CertificateFacts decode_certificate(const X509* cert, std::string source) {
   decode_eku(cert, facts);
   decode_key_usage(cert, facts);
   decode_san(cert, facts);
-  decode_key(cert, facts);
+  facts.self_issued = X509_NAME_cmp(subject, X509_get_issuer_name(cert)) == 0;
+  // The key decoded with the certificate; for one parsed by d2i_X509_keyless
+  // (or whose key did not decode), the key facts straight from the
+  // SubjectPublicKeyInfo, and a key decoded now when a self-signature needs it.
+  const EVP_PKEY* key = X509_get0_pubkey(cert);
+  EvpPkeyPtr decoded_now;
+  if (key == nullptr && (facts.self_issued || !named_curve_key_facts(cert, facts))) {
+    decoded_now = public_key_from_spki(cert);
+    key = decoded_now.get();
+  }
+  if (facts.key_type.empty()) decode_key(key, facts);
   facts.signature_algorithm = signature_algorithm(cert);
   decode_basic_constraints(cert, facts);
-  decode_self(cert, facts);
+  decode_self(cert, key, facts);
   decode_revocation_info(cert, facts);
   ERR_clear_error();  // a malformed extension must not leak errors into later calls
   return facts;
+}
+
+X509* d2i_X509_keyless(const unsigned char** cursor, long length) {
+  OSSL_LIB_CTX* context = keyless_context();
+  if (context == nullptr) return d2i_X509(nullptr, cursor, length);
+  // The libctx reaches only the SubjectPublicKeyInfo (the certificate's own
+  // libctx stays the default one, so its digests work).
+  return reinterpret_cast<X509*>(ASN1_item_d2i_ex(nullptr, cursor, length, ASN1_ITEM_rptr(X509), context, nullptr));
 }
 
 X509Ptr parse_certificate_der(std::span<const uint8_t> der) {

@@ -21,6 +21,17 @@ CertificateFacts decode_certificate(const X509* cert, std::string source);
 // Parses one DER certificate (as sent on the wire). Trailing bytes after the
 // certificate make it invalid. Empty handle when the bytes are not a certificate.
 X509Ptr parse_certificate_der(std::span<const uint8_t> der);
+
+// d2i_X509 without decoding the public key. OpenSSL 3.0's d2i_X509 turns the
+// SubjectPublicKeyInfo into an EVP_PKEY through the provider decoder chain,
+// whose set-up costs ~150 µs per certificate (8-10x the rest of the parse);
+// this parses the key fields into a library context with no decoders, so the
+// certificate carries no EVP_PKEY: X509_get0_pubkey returns null and it cannot
+// verify signatures or take part in chain building. decode_certificate gives
+// the same facts for it (key type and size come straight from the
+// SubjectPublicKeyInfo). Digests and extensions work as usual. Null when the
+// bytes are not a certificate; advances *cursor like d2i_X509.
+X509* d2i_X509_keyless(const unsigned char** cursor, long length);
 // parse_certificate_der + decode_certificate; nullopt when not a certificate.
 std::optional<CertificateFacts> decode_certificate_der(const Bytes& der, std::string source);
 

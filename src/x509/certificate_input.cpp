@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "x509/certificate_facts.h"
+
 namespace tc::x509 {
 
 namespace {
@@ -42,7 +44,7 @@ size_t line_number(std::string_view text, size_t offset) {
 // reader: in 3.0 PEM_read_bio_X509 goes through the provider decoder chain and
 // costs ~10x more than base64 + d2i, which matters for 10,000-file inventories.
 // Null (caller falls back to the PEM reader) on anything unexpected.
-X509Ptr decode_pem_certificate(std::string_view body, bool trusted) {
+X509Ptr decode_pem_certificate(std::string_view body, bool trusted, bool with_key) {
   std::string base64;
   base64.reserve(body.size());
   for (char c : body) {
@@ -59,8 +61,9 @@ X509Ptr decode_pem_certificate(std::string_view body, bool trusted) {
   if (decoded < 0 || static_cast<size_t>(decoded) != der.size()) return X509Ptr{};
   size_t length = der.size() - padding;
   const unsigned char* cursor = der.data();
-  X509Ptr cert{trusted ? d2i_X509_AUX(nullptr, &cursor, static_cast<long>(length))
-                       : d2i_X509(nullptr, &cursor, static_cast<long>(length))};
+  X509Ptr cert{trusted    ? d2i_X509_AUX(nullptr, &cursor, static_cast<long>(length))
+               : with_key ? d2i_X509(nullptr, &cursor, static_cast<long>(length))
+                          : d2i_X509_keyless(&cursor, static_cast<long>(length))};
   if (!cert || cursor != der.data() + length) {
     ERR_clear_error();
     return X509Ptr{};
@@ -70,7 +73,7 @@ X509Ptr decode_pem_certificate(std::string_view body, bool trusted) {
 
 // Walks the PEM blocks in place. Key blocks are only counted: their bytes are
 // never copied or decoded.
-void parse_pem(std::string_view text, ParsedInput& out) {
+void parse_pem(std::string_view text, bool with_key, ParsedInput& out) {
   size_t position = 0;
   size_t block = 0;
   while ((position = text.find(kBegin, position)) != std::string_view::npos) {
@@ -100,7 +103,7 @@ void parse_pem(std::string_view text, ParsedInput& out) {
       ++out.private_keys;
     } else if (is_certificate_label(label)) {
       std::string_view body = text.substr(label_end + kDashes.size(), end - label_end - kDashes.size());
-      X509Ptr cert = decode_pem_certificate(body, label == "TRUSTED CERTIFICATE");
+      X509Ptr cert = decode_pem_certificate(body, label == "TRUSTED CERTIFICATE", with_key);
       if (!cert) {
         // Unusual shapes (PEM headers, odd line breaks): let OpenSSL's PEM reader try.
         std::string_view pem = text.substr(position, block_end - position);
@@ -125,12 +128,13 @@ void parse_pem(std::string_view text, ParsedInput& out) {
 }
 
 // One or more DER certificates back to back; all bytes must be consumed.
-bool parse_der(std::span<const uint8_t> bytes, ParsedInput& out) {
+bool parse_der(std::span<const uint8_t> bytes, bool with_key, ParsedInput& out) {
   std::vector<X509Ptr> certs;
   const unsigned char* cursor = bytes.data();
   const unsigned char* end = bytes.data() + bytes.size();
   while (cursor < end) {
-    X509Ptr cert{d2i_X509(nullptr, &cursor, static_cast<long>(end - cursor))};
+    X509Ptr cert{with_key ? d2i_X509(nullptr, &cursor, static_cast<long>(end - cursor))
+                          : d2i_X509_keyless(&cursor, static_cast<long>(end - cursor))};
     if (!cert) break;
     certs.push_back(std::move(cert));
   }
@@ -197,7 +201,7 @@ ParsedInput parse_certificate_input(std::span<const uint8_t> bytes, const InputO
   }
   // ASN.1 SEQUENCE: DER certificate(s) or PKCS#12 (PFX ::= SEQUENCE {…}).
   if (bytes[0] == 0x30) {
-    if (parse_der(bytes, out)) {
+    if (parse_der(bytes, options.decode_public_keys, out)) {
       out.format = InputFormat::der;
       return out;
     }
@@ -206,7 +210,7 @@ ParsedInput parse_certificate_input(std::span<const uint8_t> bytes, const InputO
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   if (text.find(kBegin) != std::string_view::npos) {
     out.format = InputFormat::pem;
-    parse_pem(text, out);
+    parse_pem(text, options.decode_public_keys, out);
     if (out.certs.empty() && out.errors.empty() && out.private_keys == 0) {
       out.errors.emplace_back("PEM file holds no certificate");
     }

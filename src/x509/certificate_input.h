@@ -19,6 +19,11 @@ std::string_view to_string(InputFormat format);
 struct InputOptions {
   // PKCS#12 password; nullopt tries the empty password (and no password).
   std::optional<std::string> password;
+  // false: PEM and DER certificates are parsed without decoding their public
+  // key into an EVP_PKEY (see parse_certificate_der_keyless). Their facts are
+  // the same, but the handles cannot verify signatures or build chains: only
+  // for callers that need facts alone (the `cert --each` inventory).
+  bool decode_public_keys = true;
 };
 
 struct ParsedInput {
