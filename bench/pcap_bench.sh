@@ -13,7 +13,7 @@
 #   rtp-1G-10k    1 GB RTP-heavy (10,000 connections, 95% RTP) — the 1 GB/s/core target
 #   rtp-1G-100k   1 GB with 100,000 connections (only ~52% RTP: 100,000 real
 #                 handshakes are ~480 MB on their own)
-#   rtp-4G-100k   4 GB with 100,000 connections (94% RTP) — the memory target;
+#   rtp-4G-100k   4 GB with 100,000 connections (88% RTP) — the memory target;
 #                 only when the disk has room (df) and unless --no-4g
 # tshark runs (~3 MB/s TLS-heavy, ~5 MB/s RTP-heavy here) only on the 200 MB
 # files, plus rtp-1G-10k once with --tshark-1g (about 3 minutes).
