@@ -36,7 +36,8 @@
 #   peers_tshark_application_data FILE   "client server" sides that sent application data
 #   peers_tshark_alert_records FILE   every alert record as from:frame:description
 #
-# Environment: PEERS_KEEP=1 keeps the scratch dir; PEERS_VERBOSE=1 logs steps.
+# Works under `set -euo pipefail`. Environment: PEERS_KEEP=1 keeps the scratch
+# dir; PEERS_VERBOSE=1 logs steps.
 
 PEERS_HOST=sbc.example.com
 PEERS_DIR=""
@@ -53,7 +54,7 @@ _peers_tcpdump_err=""
 _peers_prev_exit=""
 _peers_trapped=0
 
-_peers_log() { [[ "${PEERS_VERBOSE:-0}" == 1 ]] && echo "peers: $*" >&2; return 0; }
+_peers_log() { if [[ "${PEERS_VERBOSE:-0}" == 1 ]]; then echo "peers: $*" >&2; fi; return 0; }
 _peers_die() { echo "peers: $*" >&2; return 1; }
 
 # Stops what this file started (by pid), then runs the EXIT trap that was set
@@ -246,18 +247,18 @@ peers_kamailio_stop() {
   [[ -n "$_peers_kamailio_pid" ]] || return 0
   local pid=$_peers_kamailio_pid main="" i
   _peers_kamailio_pid=""
-  [[ -f "$_peers_kamailio_dir/kamailio.pid" ]] && main=$(cat "$_peers_kamailio_dir/kamailio.pid" 2>/dev/null)
+  if [[ -f "$_peers_kamailio_dir/kamailio.pid" ]]; then main=$(cat "$_peers_kamailio_dir/kamailio.pid" 2>/dev/null) || true; fi
   # `timeout` forwards TERM to Kamailio's main process, which stops its children.
-  kill -TERM "$pid" 2>/dev/null
+  kill -TERM "$pid" 2>/dev/null || true
   for i in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null
-    [[ -n "$main" ]] && kill -KILL "$main" 2>/dev/null
+    kill -KILL "$pid" 2>/dev/null || true
+    if [[ -n "$main" ]]; then kill -KILL "$main" 2>/dev/null || true; fi
   fi
-  wait "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
   PEERS_PORT=""
   return 0
 }
@@ -297,13 +298,13 @@ peers_capture_stop() {
   # exits; give the capture time to see them, then stop it (TERM: tcpdump
   # flushes and prints its counts).
   sleep "${PEERS_CAPTURE_TAIL:-0.3}"
-  kill -TERM "$pid" 2>/dev/null
+  kill -TERM "$pid" 2>/dev/null || true
   for i in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
   _peers_log "$(grep -E 'packets (captured|received)' "$_peers_tcpdump_err" | tr '\n' ' ')"
   if grep -q '^0 packets captured' "$_peers_tcpdump_err"; then
     echo "peers: tcpdump captured nothing ($_peers_tcpdump_err)" >&2
@@ -325,7 +326,7 @@ _peers_options_request() {
 }
 
 _peers_sip_status() {
-  PEERS_SIP_STATUS=$(grep -aoE '^SIP/2\.0 [0-9]{3}' "$1" | head -1 | cut -d' ' -f2)
+  PEERS_SIP_STATUS=$(grep -aoE '^SIP/2\.0 [0-9]{3}' "$1" | head -1 | cut -d' ' -f2) || true
 }
 
 # Client certificate NAME (e.g. client-both) -> cert file and key file.
@@ -363,7 +364,7 @@ peers_openssl() {
   # close_notify. A failed handshake ends it at once (the pause, a process
   # substitution, is not waited for and ends on its own).
   timeout --kill-after=2 10 openssl "${args[@]}" >"$out" 2>&1 \
-    < <(_peers_options_request; exec sleep "${PEERS_REPLY_WAIT:-1}")
+    < <(_peers_options_request; exec sleep "${PEERS_REPLY_WAIT:-1}") || true
   _peers_sip_status "$out"
   _peers_log "openssl $name: SIP status ${PEERS_SIP_STATUS:-none}"
   return 0
@@ -389,7 +390,7 @@ peers_gnutls() {
   fi
   out=$PEERS_DIR/$name.client
   timeout --kill-after=2 10 gnutls-cli "${args[@]}" 127.0.0.1 >"$out" 2>&1 \
-    < <(_peers_options_request; exec sleep "${PEERS_REPLY_WAIT:-1}")
+    < <(_peers_options_request; exec sleep "${PEERS_REPLY_WAIT:-1}") || true
   _peers_sip_status "$out"
   _peers_log "gnutls-cli $name: SIP status ${PEERS_SIP_STATUS:-none}"
   return 0
@@ -428,7 +429,7 @@ peers_tshark() {
 _peers_tshark_column() {
   local column=$1
   shift
-  peers_tshark "$@" | cut -f"$column" | tr ',' '\n' | grep -v '^$' | tr '\n' ' ' | sed 's/ $//'
+  peers_tshark "$@" | cut -f"$column" | tr ',' '\n' | { grep -v '^$' || true; } | tr '\n' ' ' | sed 's/ $//'
 }
 peers_tshark_types() { _peers_tshark_column 2 "$@"; }
 peers_tshark_alerts() { _peers_tshark_column 3 "$@"; }
@@ -437,7 +438,7 @@ peers_tshark_certificates_lengths() { _peers_tshark_column 4 "$@"; }
 # offer in the same field, so take the frame that carries a ServerHello).
 peers_tshark_cipher() {
   peers_tshark "$@" | awk -F '\t' '{ n = split($2, t, ","); for (i = 1; i <= n; i++) if (t[i] == 2) { print $5; exit } }' |
-    tr ',' '\n' | tail -1 | { read -r v && [[ -n "$v" ]] && printf '0x%04x\n' "$((v))"; }
+    tr ',' '\n' | tail -1 | { read -r v || true; if [[ -n "$v" ]]; then printf '0x%04x\n' "$((v))"; fi; }
 }
 # How many certificates the client's Certificate message holds: the second
 # Certificate message of the connection (the first is the server's).
