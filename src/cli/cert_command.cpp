@@ -120,6 +120,8 @@ int run_cert(CertOptions& options) {
       }
     }
     for (size_t i = 0; i < loaded.certs.size(); ++i) {
+      // Handles parsed without their keys serve no further purpose: free them now.
+      if (!input.decode_public_keys) loaded.certs[i].reset();
       certificates.push_back({std::move(loaded.certs[i]), std::move(loaded.facts[i])});
     }
   }
@@ -172,9 +174,10 @@ int run_cert(CertOptions& options) {
     entry["role"] = to_string(role);
     std::vector<std::string> ids;
     for (const auto& finding : found) ids.push_back(finding.id);
-    entry["findings"] = ids;
-    certificates_json.push_back(entry);
-    document.findings.insert(document.findings.end(), found.begin(), found.end());
+    entry["findings"] = std::move(ids);
+    certificates_json.push_back(std::move(entry));
+    document.findings.insert(document.findings.end(), std::make_move_iterator(found.begin()),
+                             std::make_move_iterator(found.end()));
   };
 
   TextSection section;
@@ -206,7 +209,9 @@ int run_cert(CertOptions& options) {
     document.sections["inventory"] = summary;
     std::ostringstream csv;
     write_csv_row(csv, {"path", "subject", "issuer", "not_after", "eku", "key", "sha256", "findings"});
-    for (size_t i = 0; i < certificates.size(); ++i) {
+    // The rows feed only the text and CSV reports (render_json reads neither).
+    const bool rows_wanted = options.global.format != "json";
+    for (size_t i = 0; rows_wanted && i < certificates.size(); ++i) {
       const auto& facts = certificates[i].facts;
       std::string ids = fmt::format("{}", fmt::join(certificates_json[i]["findings"].get<std::vector<std::string>>(), " "));
       std::string key = fmt::format("{} {}", facts.key_type, facts.key_bits);
@@ -275,7 +280,7 @@ int run_cert(CertOptions& options) {
                                           forecast["expires_by"].get<std::string>(), next));
     }
   }
-  document.sections["certificates"] = certificates_json;
+  document.sections["certificates"] = std::move(certificates_json);
   document.sections["purpose"] = std::string(to_string(*purpose));
   if (!section.heading.empty()) document.text_sections.push_back(std::move(section));
   return emit_report(document, *session);

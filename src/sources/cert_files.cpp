@@ -72,16 +72,18 @@ CertFileSet load_cert_paths(const std::vector<std::string>& paths, const x509::I
   for (size_t f = 0; f < set.files.size(); ++f) {
     x509::LoadedFile& file = set.files[f];
     std::vector<x509::X509Ptr> certs;
+    std::vector<std::string> kept_digests;
     for (size_t i = 0; i < file.certs.size(); ++i) {
       const Location& keeper = keepers[digests[f][i]];
       if (keeper.file == f && keeper.index == i) {
         certs.push_back(std::move(file.certs[i]));
+        kept_digests.push_back(std::move(digests[f][i]));
       } else {
         ++file.duplicates_dropped;
       }
     }
     file.certs = std::move(certs);
-    x509::decode_facts(file);
+    x509::decode_facts(file, &kept_digests);
   }
   return set;
 }

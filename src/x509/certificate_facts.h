@@ -16,7 +16,8 @@
 namespace tc::x509 {
 
 // Fills every field of CertificateFacts; `source` says where it came from.
-CertificateFacts decode_certificate(const X509* cert, std::string source);
+// `sha256`, when the caller already computed sha256_hex(cert), is used as is.
+CertificateFacts decode_certificate(const X509* cert, std::string source, std::string sha256 = {});
 
 // Parses one DER certificate (as sent on the wire). Trailing bytes after the
 // certificate make it invalid. Empty handle when the bytes are not a certificate.

@@ -82,10 +82,13 @@ LoadedFile load_certificate_file(const std::string& path, const InputOptions& op
   return out;
 }
 
-void decode_facts(LoadedFile& file) {
+void decode_facts(LoadedFile& file, const std::vector<std::string>* sha256) {
   file.facts.clear();
   file.facts.reserve(file.certs.size());
-  for (const X509Ptr& cert : file.certs) file.facts.push_back(decode_certificate(cert.get(), file.path));
+  bool digests = sha256 != nullptr && sha256->size() == file.certs.size();
+  for (size_t i = 0; i < file.certs.size(); ++i) {
+    file.facts.push_back(decode_certificate(file.certs[i].get(), file.path, digests ? (*sha256)[i] : std::string{}));
+  }
 }
 
 }  // namespace tc::x509

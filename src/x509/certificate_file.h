@@ -34,7 +34,8 @@ inline constexpr size_t kMaxCertificateFileBytes = 64u * 1024u * 1024u;
 // with_facts=false leaves `facts` empty (callers that only need the handles,
 // or that drop duplicates first: decoding is most of the cost after parsing).
 LoadedFile load_certificate_file(const std::string& path, const InputOptions& options = {}, bool with_facts = true);
-// Fills file.facts for every certificate (source = file.path).
-void decode_facts(LoadedFile& file);
+// Fills file.facts for every certificate (source = file.path). `sha256`, when
+// given, holds sha256_hex of each certificate (already computed by the caller).
+void decode_facts(LoadedFile& file, const std::vector<std::string>* sha256 = nullptr);
 
 }  // namespace tc::x509
