@@ -22,7 +22,7 @@
 #        openssl s_client -tls1_2 with SNI sbc.example.com, sends OPTIONS;
 #        output in $PEERS_DIR/NAME.client; $PEERS_SIP_STATUS = reply code or "".
 #   peers_gnutls NAME [--cert C]   the same with gnutls-cli
-#   peers_record NAME CLIENT-ARGS...   capture_start + client + capture_stop
+#   peers_record NAME openssl|gnutls [CLIENT-OPTIONS...]   capture_start + client + capture_stop
 #        into $PEERS_DIR/NAME.pcap ($PEERS_PCAP)
 #   peers_tshark FILE [PORT]   per TLS frame: number, handshake types, alert descs,
 #                              certificates_length, ciphersuites, certificate_length,
