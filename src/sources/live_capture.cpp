@@ -1,6 +1,7 @@
 #include "sources/live_capture.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 
 #include <memory>
 
@@ -67,11 +68,22 @@ bool run_live_capture(const LiveCaptureOptions& live, const wire::CaptureOptions
     error = live.interface_name + ": " + pcap_geterr(handle.get());
     return false;
   }
+  // Non-blocking reads behind poll(): pcap_dispatch alone may block past the
+  // deadline on an idle interface.
+  if (pcap_setnonblock(handle.get(), 1, errbuf) != 0) {
+    error = live.interface_name + ": " + errbuf;
+    return false;
+  }
+  int fd = pcap_get_selectable_fd(handle.get());
   wire::CaptureDecoder decoder(options, on_connection, stats);
   DispatchState state{&decoder, static_cast<uint32_t>(pcap_datalink(handle.get()))};
   auto deadline = live.duration ? std::optional(std::chrono::steady_clock::now() + *live.duration) : std::nullopt;
   while (!stop.load()) {
     if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
+    if (fd >= 0) {
+      pollfd ready{fd, POLLIN, 0};
+      if (poll(&ready, 1, 200) == 0) continue;  // idle: check the clock and the stop flag
+    }
     int got = pcap_dispatch(handle.get(), 256, on_packet, reinterpret_cast<u_char*>(&state));
     if (got < 0) {
       error = live.interface_name + ": " + pcap_geterr(handle.get());
