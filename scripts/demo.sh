@@ -23,9 +23,9 @@ run "$tc" cert demo/certs/sbc-leaf-only.pem --host sbc.example.com --at "$at" "$
 run "$tc" cert demo/certs/sbc-full-chain.pem --host sbc.example.com --at "$at" "${trust[@]}"
 # An inventory of every certificate in the folder (seed 004's audit).
 run "$tc" cert demo/certs --at "$at" "${trust[@]}"
-if [[ -d demo/captures ]] && "$tc" pcap --help >/dev/null 2>&1; then
-  for capture in demo/captures/*.pcap*; do
-    run "$tc" pcap "$capture" --at "$at" "${trust[@]}" -v
-  done
-fi
+# Captures of an outbound call (the platform connects to the SBC at
+# 203.0.113.5:5061): seed 000's alert 43, and seed 002's deprecated suite.
+for capture in demo/captures/outbound-eku-rejected.pcap demo/captures/outbound-deprecated-cipher.pcap; do
+  run "$tc" pcap "$capture" --endpoint 203.0.113.5 --trust demo/captures/root-ca.pem --at 2026-03-01 -v
+done
 run "$tc" roots --at "$at"

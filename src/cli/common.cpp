@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "policy/profile_loader.h"
 #include "report/json_report.h"
@@ -55,40 +54,51 @@ std::optional<Session> open_session(const GlobalOptions& options, int& exit_code
   return session;
 }
 
-int emit_report(ReportDocument& document, const Session& session) {
+ReportOutput::ReportOutput(const Session& session) {
+  if (!session.options.output.empty()) file_.open(session.options.output, std::ios::binary | std::ios::trunc);
+}
+
+bool ReportOutput::failed(const Session& session) {
+  std::ostream& out = stream();
+  out.flush();
+  if (out) return false;
+  print_error((session.options.output.empty() ? std::string("stdout") : session.options.output) +
+              ": cannot write the report");
+  return true;
+}
+
+void finalise_document(ReportDocument& document, const Session& session) {
   sort_findings(document.findings);
   document.at = session.at;
   document.profile = session.profile.name;
-  std::ostringstream rendered;
+}
+
+int exit_code_for(const Findings& findings, const Session& session) {
+  if (session.options.fail_on == "none") return kExitOk;
+  for (const auto& finding : findings) {
+    if (finding.severity >= session.fail_on) return kExitFindings;
+  }
+  return kExitOk;
+}
+
+int emit_report(ReportDocument& document, const Session& session) {
+  finalise_document(document, session);
+  ReportOutput output(session);
   const std::string& format = session.options.format;
-  bool to_file = !session.options.output.empty();
   if (format == "json") {
-    rendered << render_json(document, TRUNKCHECK_VERSION);
+    output.stream() << render_json(document, TRUNKCHECK_VERSION);
   } else if (format == "text") {
     TextOptions text;
     text.verbose = session.options.verbose;
     const char* no_colour = std::getenv("NO_COLOR");
-    text.colour = !to_file && !session.options.no_colour && (no_colour == nullptr || *no_colour == '\0') &&
-                  isatty(STDOUT_FILENO);
-    render_text(document, text, rendered);
+    text.colour = session.options.output.empty() && !session.options.no_colour &&
+                  (no_colour == nullptr || *no_colour == '\0') && isatty(STDOUT_FILENO);
+    render_text(document, text, output.stream());
   } else {
-    rendered << document.csv;
+    output.stream() << document.csv;
   }
-  if (to_file) {
-    std::ofstream file(session.options.output, std::ios::binary | std::ios::trunc);
-    file << rendered.str();
-    if (!file) {
-      print_error(session.options.output + ": cannot write the report");
-      return kExitInput;
-    }
-  } else {
-    std::cout << rendered.str() << std::flush;
-  }
-  if (session.options.fail_on == "none") return kExitOk;
-  for (const auto& finding : document.findings) {
-    if (finding.severity >= session.fail_on) return kExitFindings;
-  }
-  return kExitOk;
+  if (output.failed(session)) return kExitInput;
+  return exit_code_for(document.findings, session);
 }
 
 }  // namespace tc::cli

@@ -3,6 +3,8 @@
 // (docs/output.md), turning them into a judged session, and writing the
 // report with the contract's exit codes.
 #include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +46,23 @@ std::optional<Session> open_session(const GlobalOptions& options, int& exit_code
 // Writes the document in the chosen format to stdout or --output and returns
 // the exit code: 1 when a finding is at or above --fail-on, else 0.
 int emit_report(ReportDocument& document, const Session& session);
+
+// Where a report goes: --output's file, else stdout.
+class ReportOutput {
+ public:
+  explicit ReportOutput(const Session& session);
+  std::ostream& stream() { return file_.is_open() ? file_ : std::cout; }
+  // Exit code 3 with a message when the file could not be written.
+  bool failed(const Session& session);
+
+ private:
+  std::ofstream file_;
+};
+
+// Sorts the findings and fills the document's at/profile (before rendering).
+void finalise_document(ReportDocument& document, const Session& session);
+// 1 when a finding is at or above --fail-on, else 0.
+int exit_code_for(const Findings& findings, const Session& session);
 // Prints an input/runtime error to stderr: "trunkcheck: <message>".
 void print_error(const std::string& message);
 

@@ -11,6 +11,7 @@
 #include "policy/cipher_registry.h"
 #include "report/connection_json.h"
 #include "report/finding_groups.h"
+#include "report/json_report.h"
 #include "rules/connection_rules.h"
 #include "sources/endpoint_matcher.h"
 #include "sources/evidence_completer.h"
@@ -91,10 +92,17 @@ int run_pcap(PcapOptions& options) {
   capture.detect_any_port = options.detect;
   capture.max_connections = options.max_connections;
 
+  // JSON streams its connections as they complete (flat memory on big captures).
+  bool json = session->options.format == "json";
+  std::optional<ReportOutput> output;
+  std::optional<JsonStreamWriter> stream;
+  if (json) {
+    output.emplace(*session);
+    stream.emplace(output->stream(), "connections");
+  }
   FindingGroups groups;
   DirectionCounts directions;
   uint64_t connections_seen = 0;
-  nlohmann::json connections_json = nlohmann::json::array();
   bool live = !options.interface_name.empty();
   bool print_each = live && session->options.format == "text";
   auto on_connection = [&](Connection&& connection) {
@@ -108,8 +116,8 @@ int run_pcap(PcapOptions& options) {
       groups.add(finding, connection);
       if (std::find(ids.begin(), ids.end(), finding.id) == ids.end()) ids.push_back(finding.id);
     }
-    if (options.list == "all" || (options.list == "findings" && !ids.empty())) {
-      connections_json.push_back(connection_to_json(connection, ids));
+    if (stream && (options.list == "all" || (options.list == "findings" && !ids.empty()))) {
+      stream->add(connection_to_json(connection, ids));
     }
     if (print_each) std::cout << one_line_verdict(connection, findings) << std::endl;
   };
@@ -143,13 +151,15 @@ int run_pcap(PcapOptions& options) {
       ++sources_read;
     }
   }
-  if (sources_read == 0) return kExitInput;
+  if (sources_read == 0) {
+    if (stream) stream->finish(document, TRUNKCHECK_VERSION);  // keep stdout valid JSON
+    return kExitInput;
+  }
 
   document.findings = groups.findings();
   nlohmann::json counts = nlohmann::json::object();
   for (const auto& [id, count] : groups.connections_per_id()) counts[id] = count;
   document.summary_counts = counts;
-  document.sections["connections"] = std::move(connections_json);
   document.sections["capture"] = {{"files", options.files},
                                   {"interface", options.interface_name},
                                   {"frames", stats.frames},
@@ -188,7 +198,11 @@ int run_pcap(PcapOptions& options) {
                              session->profile.supported_suites_note);
   }
   document.text_sections.push_back(std::move(summary));
-  return emit_report(document, *session);
+  if (!stream) return emit_report(document, *session);
+  finalise_document(document, *session);
+  stream->finish(document, TRUNKCHECK_VERSION);
+  if (output->failed(*session)) return kExitInput;
+  return exit_code_for(document.findings, *session);
 }
 
 }  // namespace

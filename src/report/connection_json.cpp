@@ -54,7 +54,8 @@ nlohmann::json connection_to_json(const Connection& connection, const std::vecto
   nlohmann::json alerts = nlohmann::json::array();
   for (const auto& alert : connection.alerts) {
     alerts.push_back({{"from", to_string(alert.from)},
-                      {"level", alert.level},
+                      // Encrypted alerts carry neither a level nor a description we can read.
+                      {"level", alert.description ? nlohmann::json(alert.level) : nlohmann::json(nullptr)},
                       {"description", alert.description ? nlohmann::json(*alert.description) : nlohmann::json(nullptr)},
                       {"name", alert.description ? nlohmann::json(alert_name(*alert.description)) : nlohmann::json(nullptr)},
                       {"frame", alert.frame}});

@@ -4,7 +4,9 @@
 
 namespace tc {
 
-std::string render_json(const ReportDocument& document, std::string_view version) {
+namespace {
+
+nlohmann::ordered_json document_json(const ReportDocument& document, std::string_view version) {
   nlohmann::ordered_json out;
   out["tool"] = "trunkcheck";
   out["version"] = version;
@@ -18,7 +20,28 @@ std::string render_json(const ReportDocument& document, std::string_view version
   out["errors"] = document.errors;
   out["notes"] = document.notes;
   for (const auto& [key, value] : document.sections.items()) out[key] = value;
-  return out.dump(2) + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string render_json(const ReportDocument& document, std::string_view version) {
+  return document_json(document, version).dump(2) + "\n";
+}
+
+JsonStreamWriter::JsonStreamWriter(std::ostream& out, std::string_view array_key) : out_(out) {
+  out_ << "{\n  " << nlohmann::json(std::string(array_key)).dump() << ": [";
+}
+
+void JsonStreamWriter::add(const nlohmann::json& element) {
+  out_ << (first_ ? "\n    " : ",\n    ") << element.dump();
+  first_ = false;
+}
+
+void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version) {
+  std::string rest = document_json(document, version).dump(2);  // "{\n  \"tool\": …\n}"
+  out_ << (first_ ? "],\n" : "\n  ],\n") << rest.substr(2) << "\n";
+  out_.flush();
 }
 
 }  // namespace tc
