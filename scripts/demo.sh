@@ -26,6 +26,6 @@ run "$tc" cert demo/certs --at "$at" "${trust[@]}"
 # Captures of an outbound call (the platform connects to the SBC at
 # 203.0.113.5:5061): seed 000's alert 43, and seed 002's deprecated suite.
 for capture in demo/captures/outbound-eku-rejected.pcap demo/captures/outbound-deprecated-cipher.pcap; do
-  run "$tc" pcap "$capture" --endpoint 203.0.113.5 --trust demo/captures/root-ca.pem --at 2026-03-01 -v
+  run "$tc" pcap "$capture" --endpoint 203.0.113.5 --trust demo/captures/root-ca.pem --at 2026-04-01 -v
 done
 run "$tc" roots --at "$at"
