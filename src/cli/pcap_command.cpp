@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 #include "cli/common.h"
 #include "cli/trust_setup.h"
@@ -101,6 +102,7 @@ int run_pcap(PcapOptions& options) {
     stream.emplace(output->stream(), "connections");
   }
   FindingGroups groups;
+  std::unordered_map<std::string, Findings> chain_findings;  // bounded: cleared at 1,024 chains
   DirectionCounts directions;
   uint64_t connections_seen = 0;
   bool live = !options.interface_name.empty();
@@ -108,7 +110,27 @@ int run_pcap(PcapOptions& options) {
   auto on_connection = [&](Connection&& connection) {
     std::optional<ChainVerdict> verdict = completer.complete(connection);
     connection.direction = matcher.direction_of(connection);
-    Findings findings = judge_connection(connection, verdict ? &*verdict : nullptr, context);
+    Findings findings = judge_handshake(connection, context);
+    // The chain half depends only on the chain and the name: judge each once.
+    std::optional<std::string> name = context.host ? context.host : connection.sni;
+    std::string chain_key = name.value_or("") + "|";
+    for (const auto& facts : connection.server_chain) chain_key += facts.sha256;
+    auto cached = chain_findings.find(chain_key);
+    if (cached == chain_findings.end()) {
+      if (chain_findings.size() >= 1024) chain_findings.clear();
+      cached = chain_findings
+                   .emplace(chain_key, judge_server_chain(connection.server_chain, name,
+                                                          verdict ? &*verdict : nullptr, context))
+                   .first;
+    }
+    nlohmann::json connection_evidence = {{"client", connection.client},
+                                          {"server", connection.server},
+                                          {"direction", to_string(connection.direction)},
+                                          {"first_frame", connection.first_frame}};
+    for (Finding finding : cached->second) {
+      finding.evidence["connection"] = connection_evidence;
+      findings.push_back(std::move(finding));
+    }
     ++connections_seen;
     directions.add(connection.direction);
     std::vector<std::string> ids;

@@ -214,33 +214,6 @@ void judge_alerts(const Connection& connection, const Findings& already, Finding
   }
 }
 
-void judge_server_chain(const Connection& connection, const ChainVerdict* verdict, const RuleContext& context,
-                        Findings& out) {
-  if (connection.server_chain.empty()) return;
-  RuleContext chain_context = context;
-  chain_context.purpose = Purpose::server;
-  if (!chain_context.host && connection.sni) chain_context.host = *connection.sni;
-  const CertificateFacts& leaf = connection.server_chain.front();
-  Findings found = judge_certificate(leaf, CertRole::leaf, chain_context);
-  // The platform's renewal note about clientAuth belongs to the cert audit, not to every connection.
-  found.erase(std::remove_if(found.begin(), found.end(),
-                             [](const Finding& finding) {
-                               return finding.id == "cert-eku-sip-domain" || finding.id == "cert-eku-any" ||
-                                      finding.id == "cert-no-revocation-info";
-                             }),
-              found.end());
-  Findings names = judge_hostname(leaf, chain_context);
-  found.insert(found.end(), names.begin(), names.end());
-  if (verdict) {
-    Findings chain = judge_chain(*verdict, chain_context, certificate_label(leaf));
-    found.insert(found.end(), chain.begin(), chain.end());
-  }
-  for (auto& finding : found) {
-    finding.evidence["connection"] = connection_evidence(connection);
-    out.push_back(std::move(finding));
-  }
-}
-
 }  // namespace
 
 std::string connection_label(const Connection& connection) {
@@ -254,14 +227,48 @@ std::optional<uint16_t> platform_choice(const std::vector<uint16_t>& client_offe
   return std::nullopt;
 }
 
-Findings judge_connection(const Connection& connection, const ChainVerdict* server_chain,
-                          const RuleContext& context) {
+Findings judge_handshake(const Connection& connection, const RuleContext& context) {
   Findings out;
   judge_client_authentication(connection, context, out);
   judge_suites(connection, context, out);
   judge_versions(connection, context, out);
-  judge_server_chain(connection, server_chain, context, out);
   judge_alerts(connection, out, out);
+  return out;
+}
+
+Findings judge_server_chain(const std::vector<CertificateFacts>& chain, const std::optional<std::string>& name,
+                            const ChainVerdict* verdict, const RuleContext& context) {
+  Findings found;
+  if (chain.empty()) return found;
+  RuleContext chain_context = context;
+  chain_context.purpose = Purpose::server;
+  chain_context.host = name;
+  const CertificateFacts& leaf = chain.front();
+  found = judge_certificate(leaf, CertRole::leaf, chain_context);
+  // Facts recorded once by the cert audit, not on every connection.
+  found.erase(std::remove_if(found.begin(), found.end(),
+                             [](const Finding& finding) {
+                               return finding.id == "cert-eku-sip-domain" || finding.id == "cert-eku-any" ||
+                                      finding.id == "cert-no-revocation-info";
+                             }),
+              found.end());
+  Findings names = judge_hostname(leaf, chain_context);
+  found.insert(found.end(), names.begin(), names.end());
+  if (verdict) {
+    Findings chain_findings = judge_chain(*verdict, chain_context, certificate_label(leaf));
+    found.insert(found.end(), chain_findings.begin(), chain_findings.end());
+  }
+  return found;
+}
+
+Findings judge_connection(const Connection& connection, const ChainVerdict* server_chain,
+                          const RuleContext& context) {
+  Findings out = judge_handshake(connection, context);
+  std::optional<std::string> name = context.host ? context.host : connection.sni;
+  for (auto& finding : judge_server_chain(connection.server_chain, name, server_chain, context)) {
+    finding.evidence["connection"] = connection_evidence(connection);
+    out.push_back(std::move(finding));
+  }
   return out;
 }
 

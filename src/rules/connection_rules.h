@@ -23,4 +23,13 @@ std::optional<uint16_t> platform_choice(const std::vector<uint16_t>& client_offe
 Findings judge_connection(const Connection& connection, const ChainVerdict* server_chain,
                           const RuleContext& context);
 
+// The two halves of judge_connection, for callers that cache the chain half
+// (it depends only on the chain, the name checked and the context):
+// client authentication, suites, versions and alerts …
+Findings judge_handshake(const Connection& connection, const RuleContext& context);
+// … and the certificate rules on the server's chain, checked against `name`
+// (context.host or the SNI). Findings carry no connection evidence.
+Findings judge_server_chain(const std::vector<CertificateFacts>& chain, const std::optional<std::string>& name,
+                            const ChainVerdict* verdict, const RuleContext& context);
+
 }  // namespace tc

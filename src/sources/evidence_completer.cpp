@@ -20,8 +20,9 @@ std::string md5_hex(std::string_view text) {
 }
 
 const EvidenceCompleter::DecodedCertificate* EvidenceCompleter::decode(const Bytes& der) {
-  std::string key(der.begin(), der.end());
-  if (auto it = certificates_.find(key); it != certificates_.end()) return &it->second;
+  std::string_view view(reinterpret_cast<const char*>(der.data()), der.size());
+  if (auto it = certificates_.find(view); it != certificates_.end()) return &it->second;
+  std::string key(view);
   if (certificates_.size() >= kMaxCachedCertificates) certificates_.clear();
   x509::X509Ptr cert = x509::parse_certificate_der(der);
   if (!cert) return nullptr;

@@ -37,7 +37,12 @@ class EvidenceCompleter {
   Instant at_;
   // Bounded caches: cleared wholesale when full, which keeps memory flat on
   // captures with endless distinct certificates.
-  std::unordered_map<std::string, DecodedCertificate> certificates_;
+  // Looked up by the DER bytes without copying them (transparent hashing).
+  struct BytesHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view bytes) const { return std::hash<std::string_view>{}(bytes); }
+  };
+  std::unordered_map<std::string, DecodedCertificate, BytesHash, std::equal_to<>> certificates_;
   std::unordered_map<std::string, ChainVerdict> verdicts_;
   static constexpr size_t kMaxCachedCertificates = 4096;
   static constexpr size_t kMaxCachedVerdicts = 1024;
