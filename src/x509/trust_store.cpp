@@ -30,11 +30,8 @@ bool TrustStore::add(X509Ptr cert, std::string source, std::string path) {
   return true;
 }
 
-TrustLoadReport TrustStore::add_paths(const std::vector<std::string>& paths, const std::string& source) {
+TrustLoadReport TrustStore::add_walked(WalkResult walk, const std::string& source) {
   TrustLoadReport report;
-  WalkOptions options;
-  options.suffixes = {".pem", ".crt", ".cer", ".der"};
-  WalkResult walk = walk_paths(paths, options);
   report.problems = std::move(walk.problems);
   for (const WalkedFile& file : walk.files) {
     ++report.files;
@@ -51,12 +48,18 @@ TrustLoadReport TrustStore::add_paths(const std::vector<std::string>& paths, con
   return report;
 }
 
+TrustLoadReport TrustStore::add_paths(const std::vector<std::string>& paths, const std::string& source) {
+  WalkOptions options;
+  options.suffixes = {".pem", ".crt", ".cer", ".der"};
+  WalkResult walk = walk_paths(paths, options);
+  return add_walked(std::move(walk), source);
+}
+
 TrustLoadReport TrustStore::add_system(const std::string& directory) {
   // Debian's /etc/ssl/certs: one *.pem per root (local additions too), hash
   // links to them and the ca-certificates.crt bundle of the same roots. Read
   // the *.pem files; only a directory without any (other distributions'
   // bundles) is read through its *.crt files. Saves parsing every root twice.
-  TrustLoadReport report;
   WalkOptions options;
   options.recursive = false;
   options.suffixes = {".pem"};
@@ -65,20 +68,7 @@ TrustLoadReport TrustStore::add_system(const std::string& directory) {
     options.suffixes = {".crt"};
     walk = walk_paths({directory}, options);
   }
-  report.problems = std::move(walk.problems);
-  for (const WalkedFile& file : walk.files) {
-    ++report.files;
-    LoadedFile loaded = load_certificate_file(file.path, {}, false);
-    for (const std::string& error : loaded.errors) report.problems.push_back({file.path, error});
-    for (X509Ptr& cert : loaded.certs) {
-      if (add(std::move(cert), kSourceSystem, file.path)) {
-        ++report.added;
-      } else {
-        ++report.duplicates;
-      }
-    }
-  }
-  return report;
+  return add_walked(std::move(walk), kSourceSystem);
 }
 
 std::vector<const Anchor*> TrustStore::find_by_subject_hash(std::string_view hash) const {

@@ -64,6 +64,8 @@ class TrustStore {
   X509_STORE* store() const { return store_.get(); }
 
  private:
+  // Loads every walked file as anchors labelled `source`.
+  TrustLoadReport add_walked(WalkResult walk, const std::string& source);
   std::vector<Anchor> anchors_;
   std::multimap<std::string, size_t, std::less<>> by_hash_;
   std::map<std::string, size_t, std::less<>> by_sha256_;
