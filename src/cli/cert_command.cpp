@@ -12,6 +12,7 @@
 #include "model/json_encoding.h"
 #include "policy/cipher_registry.h"
 #include "report/csv_report.h"
+#include "report/json_report.h"
 #include "rules/catalogue.h"
 #include "rules/cert_rules.h"
 #include "rules/lifetime.h"
@@ -280,8 +281,18 @@ int run_cert(CertOptions& options) {
                                           forecast["expires_by"].get<std::string>(), next));
     }
   }
-  document.sections["certificates"] = std::move(certificates_json);
   document.sections["purpose"] = std::string(to_string(*purpose));
+  if (session->options.format == "json") {
+    // Written element by element: no deep copy of a 10,000-certificate tree.
+    finalise_document(document, *session);
+    ReportOutput output(*session);
+    JsonStreamWriter writer(output.stream(), "certificates");
+    for (const auto& entry : certificates_json) writer.add(entry);
+    writer.finish(document, TRUNKCHECK_VERSION);
+    if (output.failed(*session)) return kExitInput;
+    return exit_code_for(document.findings, *session);
+  }
+  document.sections["certificates"] = std::move(certificates_json);
   if (!section.heading.empty()) document.text_sections.push_back(std::move(section));
   return emit_report(document, *session);
 }
