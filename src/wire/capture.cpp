@@ -68,12 +68,16 @@ void CaptureDecoder::finish() { impl_->finish(); }
 namespace {
 
 template <typename Reader>
-void read_packets(Reader& reader, CaptureDecoder& decoder) {
+void read_packets(Reader& reader, CaptureDecoder& decoder, const BufferedReader& input,
+                  const CaptureOptions& options) {
+  constexpr uint64_t kProgressEveryFrames = 16384;
   CapturedPacket packet;
   uint64_t frame = 0;
   while (reader.next(packet) == ReadResult::packet) {
     decoder.feed_packet(packet.link_type, packet.timestamp, ++frame, packet.data);
+    if (options.progress && frame % kProgressEveryFrames == 0) options.progress(input.offset());
   }
+  if (options.progress) options.progress(input.offset());
 }
 
 bool read_from(std::unique_ptr<ByteSource> source, size_t block_size, const std::string& name,
@@ -94,10 +98,10 @@ bool read_from(std::unique_ptr<ByteSource> source, size_t block_size, const std:
   if (is_pcap_magic(magic)) {
     PcapReader reader(input, name, diagnostics);
     if (!reader.open()) return false;
-    read_packets(reader, decoder);
+    read_packets(reader, decoder, input, options);
   } else if (magic == kPcapngSectionHeader) {
     PcapngReader reader(input, name, diagnostics);
-    read_packets(reader, decoder);
+    read_packets(reader, decoder, input, options);
   } else {
     add_diagnostic(diagnostics, name, 0, 0, "not a pcap or pcapng file", true);
     return false;
