@@ -170,11 +170,12 @@ OSSL_LIB_CTX* keyless_context() {
 // Named curves seen so far (EC_GROUP_new_by_curve_name costs ~20 µs).
 const EC_GROUP* named_curve(int nid) {
   static std::mutex mutex;
-  static std::map<int, EC_GROUP*> groups;  // never freed: a handful, process lifetime
+  // A handful for the process's lifetime, freed at exit (LeakSanitizer-clean).
+  static std::map<int, std::unique_ptr<EC_GROUP, FreeWith<EC_GROUP_free>>> groups;
   std::lock_guard<std::mutex> lock(mutex);
   auto [it, inserted] = groups.emplace(nid, nullptr);
-  if (inserted) it->second = EC_GROUP_new_by_curve_name(nid);
-  return it->second;
+  if (inserted) it->second.reset(EC_GROUP_new_by_curve_name(nid));
+  return it->second.get();
 }
 
 // Key facts of an EC key on a named curve, without an EVP_PKEY: what the
