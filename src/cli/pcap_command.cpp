@@ -151,12 +151,9 @@ int run_pcap(PcapOptions& options) {
                                                           verdict ? &*verdict : nullptr, context))
                    .first;
     }
-    nlohmann::json connection_evidence = {{"client", connection.client},
-                                          {"server", connection.server},
-                                          {"direction", to_string(connection.direction)},
-                                          {"first_frame", connection.first_frame}};
+    nlohmann::json evidence = connection_evidence(connection);
     for (Finding finding : cached->second) {
-      finding.evidence["connection"] = connection_evidence;
+      finding.evidence["connection"] = evidence;
       findings.push_back(std::move(finding));
     }
     ++connections_seen;

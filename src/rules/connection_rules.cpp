@@ -20,13 +20,6 @@ constexpr uint8_t kUnknownCa = 48;
 constexpr uint8_t kCertificateRequired = 116;
 constexpr uint16_t kCertificateRequest = 13;
 
-nlohmann::json connection_evidence(const Connection& connection) {
-  return {{"client", connection.client},
-          {"server", connection.server},
-          {"direction", to_string(connection.direction)},
-          {"first_frame", connection.first_frame}};
-}
-
 uint64_t frame_of(const Connection& connection, uint16_t type, Side from) {
   for (const auto& message : connection.messages) {
     if (message.type == type && message.from == from) return message.frame;
@@ -215,6 +208,13 @@ void judge_alerts(const Connection& connection, const Findings& already, Finding
 }
 
 }  // namespace
+
+nlohmann::json connection_evidence(const Connection& connection) {
+  return {{"client", connection.client},
+          {"server", connection.server},
+          {"direction", to_string(connection.direction)},
+          {"first_frame", connection.first_frame}};
+}
 
 std::string connection_label(const Connection& connection) {
   return connection.client + " → " + connection.server + " (frame " + std::to_string(connection.first_frame) + ")";

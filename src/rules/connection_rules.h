@@ -13,6 +13,8 @@ namespace tc {
 
 // "10.0.0.1:40000 → 10.0.0.2:5061 (frame 12)": how findings name a connection.
 std::string connection_label(const Connection& connection);
+// {client, server, direction, first_frame}: how findings' evidence names a connection.
+nlohmann::json connection_evidence(const Connection& connection);
 
 // The suite the platform picks as TLS server: the first of the client's offer
 // that the profile supports (seed 002), or nullopt when none is.
