@@ -1,5 +1,7 @@
 #include "report/json_report.h"
 
+#include <iomanip>
+
 #include "model/json_encoding.h"
 
 namespace tc {
@@ -39,8 +41,13 @@ void JsonStreamWriter::add(const nlohmann::json& element) {
 }
 
 void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version) {
-  std::string rest = document_json(document, version).dump(2);  // "{\n  \"tool\": …\n}"
-  out_ << (first_ ? "],\n" : "\n  ],\n") << rest.substr(2) << "\n";
+  // Key by key straight into the stream: no copy of the whole rest as one string.
+  nlohmann::ordered_json rest = document_json(document, version);
+  out_ << (first_ ? "]" : "\n  ]");
+  for (const auto& [key, value] : rest.items()) {
+    out_ << ",\n  " << nlohmann::json(key).dump() << ": " << std::setw(2) << value;
+  }
+  out_ << "\n}\n";
   out_.flush();
 }
 
