@@ -79,6 +79,22 @@ bool parse_client_extension(uint16_t type, ByteCursor data, Connection& connecti
   }
 }
 
+// Extension extensions<0..2^16-1>;
+// struct { ExtensionType extension_type; opaque extension_data<0..2^16-1>; } Extension;
+// Calls visit(type, data) for each extension; false when the list is malformed.
+template <typename Visit>
+bool for_each_extension(ByteCursor& body, Visit visit) {
+  ByteCursor extensions;
+  if (!body.read_u16_length_prefixed(extensions)) return false;
+  while (!extensions.empty()) {
+    uint16_t type = 0;
+    ByteCursor data;
+    if (!extensions.read_u16(type) || !extensions.read_u16_length_prefixed(data)) return false;
+    visit(type, data);
+  }
+  return true;
+}
+
 }  // namespace
 
 bool parse_client_hello(ByteCursor body, Connection& connection) {
@@ -104,18 +120,13 @@ bool parse_client_hello(ByteCursor body, Connection& connection) {
 
   // Extension extensions<8..2^16-1>; absent in old SSLv3/TLS 1.0 hellos.
   if (!body.empty()) {
-    ByteCursor extensions;
-    if (!body.read_u16_length_prefixed(extensions)) return false;
-    // struct { ExtensionType extension_type; opaque extension_data<0..2^16-1>; } Extension;
-    while (!extensions.empty()) {
-      uint16_t type = 0;
-      ByteCursor data;
-      if (!extensions.read_u16(type) || !extensions.read_u16_length_prefixed(data)) return false;
+    bool well_formed = for_each_extension(body, [&](uint16_t type, ByteCursor data) {
       connection.client_extensions.push_back(type);
       if (!parse_client_extension(type, data, connection)) {
         connection.anomalies.push_back("malformed ClientHello extension " + std::to_string(type));
       }
-    }
+    });
+    if (!well_formed) return false;
     if (!body.empty()) connection.anomalies.push_back("trailing bytes after ClientHello extensions");
   }
   connection.ja3_text = ja3_text(legacy_version, connection.client_offer, connection.client_extensions,
@@ -144,12 +155,7 @@ bool parse_server_hello(ByteCursor body, Connection& connection, bool& retry) {
   std::optional<uint16_t> selected_version;
   // Extension extensions<6..2^16-1>;
   if (!body.empty()) {
-    ByteCursor extensions;
-    if (!body.read_u16_length_prefixed(extensions)) return false;
-    while (!extensions.empty()) {
-      uint16_t type = 0;
-      ByteCursor data;
-      if (!extensions.read_u16(type) || !extensions.read_u16_length_prefixed(data)) return false;
+    bool well_formed = for_each_extension(body, [&](uint16_t type, ByteCursor data) {
       extension_types.push_back(type);
       uint16_t version = 0;
       // struct { ProtocolVersion selected_version; } SupportedVersions; (ServerHello)
@@ -158,7 +164,8 @@ bool parse_server_hello(ByteCursor body, Connection& connection, bool& retry) {
       } else if (type == ext_supported_versions) {
         connection.anomalies.push_back("malformed ServerHello supported_versions");
       }
-    }
+    });
+    if (!well_formed) return false;
   }
   retry = std::equal(random.begin(), random.end(), hello_retry_random.begin());
   if (retry) connection.hello_retry_request = true;
