@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "model/text.h"
+
 namespace tc {
 
 namespace {
@@ -84,12 +86,6 @@ constexpr std::array kSuites = std::to_array<CipherSuite>({
 
 static_assert(std::is_sorted(kSuites.begin(), kSuites.end(),
                              [](const CipherSuite& a, const CipherSuite& b) { return a.code < b.code; }));
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 }  // namespace
 

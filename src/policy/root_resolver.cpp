@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/text.h"
 #include "x509/certificate_facts.h"
 
 namespace tc {
@@ -11,14 +12,11 @@ namespace {
 // Case-insensitive, and only at the start of a word: "Entrust" must not
 // match "IdenTrust".
 bool contains_word_ignoring_case(std::string_view haystack, std::string_view needle) {
-  auto same = [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  };
-  for (auto it = haystack.begin();; ++it) {
-    it = std::search(it, haystack.end(), needle.begin(), needle.end(), same);
-    if (it == haystack.end()) return false;
-    if (it == haystack.begin() || !std::isalnum(static_cast<unsigned char>(*(it - 1)))) return true;
+  for (size_t at = find_ignoring_case(haystack, needle); at != std::string_view::npos;
+       at = find_ignoring_case(haystack, needle, at + 1)) {
+    if (at == 0 || !std::isalnum(static_cast<unsigned char>(haystack[at - 1]))) return true;
   }
+  return false;
 }
 
 ResolvedRoot describe(const x509::Anchor& anchor, std::string vendor, std::string match) {

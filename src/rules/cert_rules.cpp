@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "model/text.h"
 #include "rules/catalogue.h"
 #include "rules/hostname_match.h"
 #include "rules/lifetime.h"
@@ -18,13 +19,6 @@ nlohmann::json certificate_evidence(const CertificateFacts& certificate) {
           {"subject", certificate.subject},
           {"not_before", format_instant(certificate.not_before)},
           {"not_after", format_instant(certificate.not_after)}};
-}
-
-bool contains_ignoring_case(std::string_view haystack, std::string_view needle) {
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                                    std::tolower(static_cast<unsigned char>(b)); });
-  return it != haystack.end();
 }
 
 // Public-CA dates that end clientAuth, split into past and future at `at`.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "model/text.h"
+
 namespace tc::sources {
 
 namespace {
@@ -45,13 +47,11 @@ void split_host_port(std::string_view text, std::string& address, std::string& p
 bool glob_match(std::string_view pattern, std::string_view text) {
   // '*' matches any run of characters; case-insensitive.
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                          std::tolower(static_cast<unsigned char>(b)); };
   while (t < text.size()) {
     if (p < pattern.size() && (pattern[p] == '*')) {
       star = p++;
       mark = t;
-    } else if (p < pattern.size() && same(pattern[p], text[t])) {
+    } else if (p < pattern.size() && same_letter_ignoring_case(pattern[p], text[t])) {
       ++p;
       ++t;
     } else if (star != std::string_view::npos) {

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "model/text.h"
 #include "x509/certificate_facts.h"
 
 namespace tc::sources {
@@ -10,13 +11,7 @@ std::string md5_hex(std::string_view text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_md5(), nullptr) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0x0f];
-  }
-  return out;
+  return to_hex({digest, length});
 }
 
 const EvidenceCompleter::DecodedCertificate* EvidenceCompleter::decode(const Bytes& der) {

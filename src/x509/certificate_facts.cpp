@@ -21,21 +21,13 @@
 #include <mutex>
 #include <utility>
 
+#include "model/text.h"
+
 namespace tc::x509 {
 
 namespace {
 
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-std::string hex_lower(const unsigned char* data, size_t size) {
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(kHexDigits[data[i] >> 4]);
-    out.push_back(kHexDigits[data[i] & 0x0f]);
-  }
-  return out;
-}
+std::string hex_lower(const unsigned char* data, size_t size) { return to_hex({data, size}); }
 
 std::string hex_lower(const ASN1_STRING* string) {
   if (string == nullptr) return {};
