@@ -136,24 +136,23 @@ int run_pcap(PcapOptions& options) {
   bool live = !options.interface_name.empty();
   bool print_each = live && session->options.format == "text";
   auto on_connection = [&](Connection&& connection) {
-    std::optional<ChainVerdict> verdict = completer.complete(connection);
+    sources::EvidenceCompleter::Completed evidence = completer.complete(connection);
     connection.direction = matcher.direction_of(connection);
     Findings findings = judge_handshake(connection, context);
     // The chain half depends only on the chain and the name: judge each once.
     std::optional<std::string> name = context.host ? context.host : connection.sni;
-    std::string chain_key = name.value_or("") + "|";
-    for (const auto& facts : connection.server_chain) chain_key += facts.sha256;
+    std::string chain_key = name.value_or("") + "|" + evidence.chain_key;
     auto cached = chain_findings.find(chain_key);
     if (cached == chain_findings.end()) {
       if (chain_findings.size() >= 1024) chain_findings.clear();
       cached = chain_findings
-                   .emplace(chain_key, judge_server_chain(connection.server_chain, name,
-                                                          verdict ? &*verdict : nullptr, context))
+                   .emplace(chain_key, judge_server_chain(connection.server_chain, name, evidence.server_chain,
+                                                          context))
                    .first;
     }
-    nlohmann::json evidence = connection_evidence(connection);
+    nlohmann::json named_connection = connection_evidence(connection);
     for (Finding finding : cached->second) {
-      finding.evidence["connection"] = evidence;
+      finding.evidence["connection"] = named_connection;
       findings.push_back(std::move(finding));
     }
     ++connections_seen;

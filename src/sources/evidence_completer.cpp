@@ -40,7 +40,7 @@ std::vector<CertificateFacts> EvidenceCompleter::decode_chain(const std::vector<
   return chain;
 }
 
-std::optional<ChainVerdict> EvidenceCompleter::complete(Connection& connection) {
+EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection) {
   if (!connection.ja3_text.empty()) connection.ja3 = md5_hex(connection.ja3_text);
   if (!connection.ja3s_text.empty()) connection.ja3s = md5_hex(connection.ja3s_text);
   for (const auto& name : connection.certificate_request_ca_names_der) {
@@ -59,15 +59,18 @@ std::optional<ChainVerdict> EvidenceCompleter::complete(Connection& connection) 
   connection.client_chain_der.clear();
   connection.client_chain_der.shrink_to_fit();
   connection.certificate_request_ca_names_der.clear();
-  if (presented.empty()) return std::nullopt;
-
-  std::string chain_key;
-  for (const auto& facts : connection.server_chain) chain_key += facts.sha256;
-  if (auto it = verdicts_.find(chain_key); it != verdicts_.end()) return it->second;
-  if (verdicts_.size() >= kMaxCachedVerdicts) verdicts_.clear();
-  ChainVerdict verdict = x509::verify_chain(presented, trust_, {at_, x509::Purpose::server});
-  verdicts_.emplace(chain_key, verdict);
-  return verdict;
+  Completed completed;
+  if (presented.empty()) return completed;
+  for (const auto& facts : connection.server_chain) completed.chain_key += facts.sha256;
+  auto it = verdicts_.find(completed.chain_key);
+  if (it == verdicts_.end()) {
+    if (verdicts_.size() >= kMaxCachedVerdicts) verdicts_.clear();
+    it = verdicts_
+             .emplace(completed.chain_key, x509::verify_chain(presented, trust_, {at_, x509::Purpose::server}))
+             .first;
+  }
+  completed.server_chain = &it->second;
+  return completed;
 }
 
 }  // namespace tc::sources

@@ -20,9 +20,15 @@ class EvidenceCompleter {
  public:
   EvidenceCompleter(const x509::TrustStore& trust, Instant at) : trust_(trust), at_(at) {}
 
+  struct Completed {
+    // The verdict on the server chain (cached: valid until the next call), or
+    // nullptr when no chain was seen.
+    const ChainVerdict* server_chain = nullptr;
+    std::string chain_key;  // the chain's sha256s, the key callers cache by
+  };
   // Fills server_chain, client_chain, certificate_request_ca_names, ja3, ja3s
-  // and drops the raw DER. Returns the verdict on the server chain, if any.
-  std::optional<ChainVerdict> complete(Connection& connection);
+  // and drops the raw DER.
+  Completed complete(Connection& connection);
 
  private:
   struct DecodedCertificate {
