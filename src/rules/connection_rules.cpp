@@ -188,9 +188,9 @@ void judge_versions(const Connection& connection, const RuleContext& context, Fi
   }
 }
 
-void judge_alerts(const Connection& connection, const Findings& already, Findings& out) {
-  // Alerts the client-authentication findings explain are not repeated.
-  bool explained = std::any_of(already.begin(), already.end(), [](const Finding& finding) {
+void judge_alerts(const Connection& connection, Findings& out) {
+  // Alerts the client-authentication findings already in `out` explain are not repeated.
+  bool explained = std::any_of(out.begin(), out.end(), [](const Finding& finding) {
     return finding.id == "mtls-required" || finding.id == "client-cert-rejected-eku";
   });
   for (const auto& alert : connection.alerts) {
@@ -232,7 +232,7 @@ Findings judge_handshake(const Connection& connection, const RuleContext& contex
   judge_client_authentication(connection, context, out);
   judge_suites(connection, context, out);
   judge_versions(connection, context, out);
-  judge_alerts(connection, out, out);
+  judge_alerts(connection, out);
   return out;
 }
 
