@@ -244,7 +244,7 @@ void TlsStream::on_record(Side from, uint8_t type, std::span<const uint8_t> body
       // TLS 1.3 sends CCS only for middlebox compatibility (a client offering 1.3
       // may send it before any ServerHello); it does not switch the record layer.
       const bool switches = !tls13_ && (from == Side::server || server_hello_seen_ || !client_offered_tls13());
-      if (switches) d.encrypted = true;
+      if (switches && !decrypted_transcript_) d.encrypted = true;
       if (!d.handshake.empty()) note(side_name(from) + ": ChangeCipherSpec inside a handshake message");
       return;
     }

@@ -43,6 +43,10 @@ class TlsStream {
   // The capture began after this side's first bytes: also accept a record of
   // any type (not only a ClientHello/ServerHello) as the first one.
   void set_mid_stream(Side from) { state(from).mid_stream = true; }
+  // The feed is a decrypted transcript (OpenSSL's message callback in the
+  // probe and listener), not wire bytes: records after ChangeCipherSpec and
+  // TLS 1.3's handshake messages arrive in plaintext and are parsed as such.
+  void set_decrypted_transcript() { decrypted_transcript_ = true; }
   // End of the connection: notes partial records and decides `established`.
   void finish();
 
@@ -100,6 +104,7 @@ class TlsStream {
   bool fatal_alert_before_ccs_ = false;
   bool heartbeat_noted_ = false;
   bool messages_capped_ = false;
+  bool decrypted_transcript_ = false;
   uint64_t lost_bytes_ = 0;
 };
 
