@@ -91,6 +91,33 @@ constexpr std::array kCatalogue = std::to_array<CatalogueEntry>({
      "0x003d and 0xc028, or remove those two (seed 002)."},
     {"tls-version-unsupported", S::high, "TLS version outside what the platform supports",
      "Enable TLS 1.2 on the endpoint's SIP TLS profile; the platform speaks TLS 1.2 only (seed 003)."},
+    // Probe (the platform calling the endpoint) and listener (the endpoint calling the platform)
+    {"client-eku-enforcement-likely", S::high, "The endpoint appears to reject client certificates that lack clientAuth",
+     "A generated serverAuth-only certificate got alert 43 where the same certificate with clientAuth did not: the "
+     "endpoint checks the client EKU, so the platform's certificate (no clientAuth since the week of 2026-03-09) "
+     "fails there. Stop requesting client certificates for this trunk (seed 000)."},
+    {"client-cert-not-verified", S::low, "The endpoint requests a client certificate but accepts an untrusted one",
+     "The request adds no security (seed 000): turn off client-certificate requests for the platform's trunk."},
+    {"cipher-only-deprecated", S::high, "The endpoint accepts only deprecated suites from the platform's offer",
+     "Enable an ECDHE-RSA AES-GCM suite (0xc02f or 0xc030) on the endpoint's TLS profile: once the platform removes "
+     "0x003d and 0xc028, no suite is left and the handshake fails (seed 002)."},
+    {"tls-versions-extra", S::info, "The endpoint accepts TLS versions the platform does not use",
+     "No change needed for the platform (TLS 1.2 only, seed 003); disable TLS 1.0 and 1.1 where other peers allow it."},
+    {"sip-options-failed", S::medium, "No SIP answer to OPTIONS over the completed TLS connection",
+     "Check that the endpoint accepts SIP over TLS on this port from the platform's addresses (ACL, SIP interface, "
+     "transport); the platform's OPTIONS pings mark a trunk down when they go unanswered."},
+    {"sni-missing", S::low, "The client sent no server name (SNI)",
+     "Configure the SBC to send the platform's host name in the TLS handshake; the platform validates by host name "
+     "(seed 003) and a server with several certificates picks one by SNI."},
+    {"client-skips-verification", S::high, "The client completed the handshake with a certificate it cannot have trusted",
+     "Enable certificate validation on the SBC's TLS profile and trust the platform's root CA, not its leaf "
+     "(seed 001); without it, any party that answers on the address can impersonate the platform."},
+    {"sip-uri-transport-not-tls", S::medium, "The SIP request does not ask for TLS transport in its URI",
+     "Add transport=tls to the SIP URIs (Request-URI and Contact) the endpoint sends for this trunk (seed 003, "
+     "DOMAIN.md §6); otherwise replies and in-dialog requests may fall back to UDP or TCP."},
+    {"sip-request-to-ip", S::medium, "The SIP Request-URI addresses an IP address, not a host name",
+     "Send requests to the trunk's host name (the SIP Servers or Proxies value): subject name validation fails when "
+     "calls are sent to an IP address (seed 003)."},
     {"handshake-alert", S::high, "The handshake ended with a fatal alert",
      "Read which side sent the alert and why (the detail names it); compare with the certificate and cipher "
      "findings of the same connection."},
