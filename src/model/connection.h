@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/certificate.h"
+#include "model/sip_evidence.h"
 
 namespace tc {
 
@@ -85,6 +86,9 @@ struct Connection {
   bool incomplete = false;    // bytes were lost or the capture began mid-connection
   bool is_tls = false;        // at least one well-formed TLS record
   std::vector<std::string> anomalies;   // notes from the parser, e.g. "lost 1200 bytes"
+
+  // SIP over the connection, when the probe or the listener spoke it.
+  std::optional<SipEvidence> sip;
 };
 
 }  // namespace tc

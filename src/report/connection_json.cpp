@@ -44,6 +44,28 @@ std::string message_name(uint16_t type) {
   return "type " + std::to_string(type);
 }
 
+nlohmann::json sip_to_json(const std::optional<SipEvidence>& sip) {
+  if (!sip) return nullptr;
+  nlohmann::json requests = nlohmann::json::array();
+  for (const auto& request : sip->requests) {
+    requests.push_back({{"method", request.method},
+                        {"request_uri", request.request_uri},
+                        {"via", request.via},
+                        {"contact", request.contact},
+                        {"user_agent", request.user_agent},
+                        {"answered", request.answered == 0 ? nlohmann::json(nullptr) : nlohmann::json(request.answered)}});
+  }
+  nlohmann::json response = nullptr;
+  if (sip->response) {
+    response = {{"status", sip->response->status},
+                {"reason", sip->response->reason},
+                {"server", sip->response->server}};
+  }
+  return {{"requests", requests},
+          {"response", response},
+          {"error", sip->error.empty() ? nlohmann::json(nullptr) : nlohmann::json(sip->error)}};
+}
+
 }  // namespace
 
 nlohmann::json connection_to_json(const Connection& connection, const std::vector<std::string>& finding_ids) {
@@ -88,7 +110,8 @@ nlohmann::json connection_to_json(const Connection& connection, const std::vecto
           {"incomplete", connection.incomplete},
           {"anomalies", connection.anomalies},
           {"findings", finding_ids},
-          {"messages", messages}};
+          {"messages", messages},
+          {"sip", sip_to_json(connection.sip)}};
 }
 
 }  // namespace tc
