@@ -125,6 +125,19 @@ Findings judge_listened_connection(const Connection& connection, const ListenSet
                              [](const Finding& finding) { return finding.id == "mtls-requested"; }),
               out.end());
   }
+  // The server's alerts are the listener's own. To a client without TLS 1.2
+  // it says what tls-version-unsupported already says; to a client that sent
+  // no ClientHello (garbage, SSLv2) it says nothing the anomaly does not.
+  bool version_explained = std::any_of(out.begin(), out.end(), [](const Finding& finding) {
+    return finding.id == "tls-version-unsupported";
+  });
+  if (version_explained || !client_hello_seen(connection)) {
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [](const Finding& finding) {
+                               return finding.id == "handshake-alert" && finding.evidence["alert"]["from"] == "server";
+                             }),
+              out.end());
+  }
   if (client_validation(connection, setup).verdict == ClientValidation::validates) {
     // The rejection of a chain nobody can trust is the answer we asked for.
     out.erase(std::remove_if(out.begin(), out.end(),
