@@ -6,6 +6,7 @@
 #include "cli/cert_command.h"
 #include "cli/common.h"
 #include "cli/pcap_command.h"
+#include "cli/probe_command.h"
 #include "cli/roots_command.h"
 
 namespace tc::cli {
@@ -18,6 +19,7 @@ int run_app(int argc, char** argv) {
   register_cert_command(app, exit_code);
   register_roots_command(app, exit_code);
   register_pcap_command(app, exit_code);
+  register_probe_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -33,9 +33,10 @@ void print_error(const std::string& message) { std::cerr << "trunkcheck: " << me
 std::optional<Session> open_session(const GlobalOptions& options, int& exit_code) {
   Session session;
   session.options = options;
+  // The one place the wall clock is read: the default for --at, and `now`.
+  session.now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   if (options.at_text.empty()) {
-    // The one place the wall clock is read: the default for --at.
-    session.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    session.at = session.now;
   } else if (auto at = parse_instant(options.at_text)) {
     session.at = *at;
   } else {

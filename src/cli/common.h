@@ -31,6 +31,9 @@ struct GlobalOptions {
 struct Session {
   GlobalOptions options;
   Instant at{};
+  // The wall clock at start: only for what peers judge with their own clock
+  // (validity of certificates generated for a live peer), never for rules.
+  Instant now{};
   Profile profile;
   Severity fail_on = Severity::high;
 };

@@ -64,6 +64,34 @@ expect_golden() {
   fi
 }
 
+# Batched JSON assertions: python starts slowly on a loaded machine, so every
+# `want EXPR VALUE` of a scenario ($SCENARIO names it) is evaluated in one run by `check_wants`
+# (same meaning as expect_json: str() of the expression over the JSON `d`).
+WANTS=()
+want() { WANTS+=("$1" "$2"); }
+want_findings() { want "' '.join(sorted({f['id'] for f in d['findings']}))" "$1"; }
+check_wants() {
+  local -a got
+  local i
+  mapfile -d '' got < <(python3 -c '
+import json, sys
+try:
+    d = json.loads(sys.stdin.read())
+except Exception as error:
+    d = None; bad = "no JSON on stdout: %s" % error
+for expr in sys.argv[1::2]:
+    try:
+        out = str(eval(expr)) if d is not None else "ERROR " + bad
+    except Exception as error:
+        out = "ERROR %s: %s" % (type(error).__name__, error)
+    sys.stdout.write(out + "\0")
+' "${WANTS[@]}" <<<"$STDOUT")
+  for ((i = 0; i < ${#WANTS[@]}; i += 2)); do
+    [[ "${got[i / 2]:-}" == "${WANTS[i + 1]}" ]] ||
+      fail "$SCENARIO: json ${WANTS[i]} = '${got[i / 2]:-}', expected '${WANTS[i + 1]}'"
+  done
+  WANTS=()
+}
 finish() {
   if ((failures > 0)); then
     echo "$failures assertion(s) failed" >&2

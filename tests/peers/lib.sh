@@ -14,6 +14,8 @@
 #   peers_have_kamailio                    0 if kamailio and its tls module exist
 #   peers_kamailio_start NAME [key=value...]
 #        verify=no|yes  require=no|yes  cipher=OPENSSL-LIST  chain=FILE
+#        method=TLSv1.2|TLSv1.3|…  ca=FILE (the CA list client certificates
+#        must chain to; default root-ca.pem)
 #        (chain default: server.pem = leaf + intermediate). Sets $PEERS_PORT.
 #   peers_kamailio_stop
 #   peers_capture_start FILE   tcpdump -i lo 'tcp port $PEERS_PORT', ready on return
@@ -146,16 +148,16 @@ peers_init() {
 
 # Writes kamailio.cfg + tls.cfg for one variant into $1 and checks the config.
 _peers_write_config() {
-  local dir=$1 port=$2 verify=$3 require=$4 cipher=$5 chain=$6 modules
+  local dir=$1 port=$2 verify=$3 require=$4 cipher=$5 chain=$6 method=${7:-TLSv1.2} ca=${8:-$PEERS_CERTS/root-ca.pem} modules
   modules=$(_peers_module_dir)
   {
     echo "[server:default]"
-    echo "method = TLSv1.2"
+    echo "method = $method"
     echo "verify_certificate = $verify"
     echo "require_certificate = $require"
     echo "certificate = $chain"
     echo "private_key = $PEERS_CERTS/server-key.pem"
-    echo "ca_list = $PEERS_CERTS/root-ca.pem"
+    echo "ca_list = $ca"
     [[ -n "$cipher" ]] && echo "cipher_list = $cipher"
     echo
     echo "[client:default]"
@@ -194,7 +196,7 @@ EOF
 }
 
 peers_kamailio_start() {
-  local name=$1 verify=no require=no cipher="" chain="" arg attempt dir port deadline
+  local name=$1 verify=no require=no cipher="" chain="" method=TLSv1.2 ca="" arg attempt dir port deadline
   shift
   for arg in "$@"; do
     case $arg in
@@ -202,6 +204,8 @@ peers_kamailio_start() {
       require=*) require=${arg#require=} ;;
       cipher=*) cipher=${arg#cipher=} ;;
       chain=*) chain=${arg#chain=} ;;
+      method=*) method=${arg#method=} ;;
+      ca=*) ca=${arg#ca=} ;;
       *) _peers_die "peers_kamailio_start: unknown option $arg"; return 1 ;;
     esac
   done
@@ -215,7 +219,7 @@ peers_kamailio_start() {
   # binds: try a few.
   for attempt in 1 2 3; do
     port=$(peers_free_port) || return 1
-    _peers_write_config "$dir" "$port" "$verify" "$require" "$cipher" "$chain"
+    _peers_write_config "$dir" "$port" "$verify" "$require" "$cipher" "$chain" "$method" "${ca:-$PEERS_CERTS/root-ca.pem}"
     # Foreground (-DD) under a hard time limit, logs on stderr, runs as the
     # current user; -E logs to stderr, -m/-M keep memory small.
     timeout --kill-after=5 "${PEERS_KAMAILIO_LIMIT:-120}" \

@@ -1,0 +1,162 @@
+#include "cli/probe_command.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "cli/common.h"
+#include "cli/trust_setup.h"
+#include "report/endpoint_json.h"
+#include "rules/probe_rules.h"
+#include "sources/client_credential.h"
+#include "sources/endpoint_probe.h"
+#include "sources/evidence_completer.h"
+#include "sources/socket.h"
+
+namespace tc::cli {
+
+namespace {
+
+struct ProbeOptions {
+  GlobalOptions global;
+  std::string target;
+  std::string sni;
+  std::string address;
+  std::string client_cert;
+  std::string client_key;
+  double timeout_seconds = 5;
+  int max_connections = 8;
+  bool skip_suites = false;
+};
+
+// Issue 7: a key readable by group or others is worth a warning (never its content).
+void warn_if_key_exposed(const std::string& path, ReportDocument& document) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && (info.st_mode & 044) != 0) {
+    std::string message = path + ": private key file is readable by group or others (chmod 600)";
+    print_error("warning: " + message);
+    document.notes.push_back(message);
+  }
+}
+
+int run_probe(const ProbeOptions& options) {
+  int exit_code = kExitOk;
+  auto session = open_session(options.global, exit_code);
+  if (!session) return exit_code;
+  std::string error;
+  auto target = sources::parse_host_port(options.target, session->profile.port, error);
+  if (!target) {
+    print_error("probe: " + error);
+    return kExitUsage;
+  }
+  if (options.client_cert.empty() != options.client_key.empty()) {
+    print_error("probe: --client-cert and --client-key go together");
+    return kExitUsage;
+  }
+  if (!options.address.empty() && !sources::is_ip_literal(options.address)) {
+    print_error("probe: --address " + options.address + ": not an IPv4 or IPv6 address");
+    return kExitUsage;
+  }
+
+  ReportDocument document;
+  document.command = "probe";
+  std::optional<sources::ClientCredential> credential;
+  if (!options.client_cert.empty()) {
+    warn_if_key_exposed(options.client_key, document);
+    credential = sources::load_client_credential(options.client_cert, options.client_key, error);
+    if (!credential) {
+      print_error(error);
+      return kExitInput;
+    }
+  }
+  TrustSetup trust = build_trust(*session, document);
+
+  sources::ProbeRequest request;
+  request.host = target->host;
+  request.port = target->port;
+  if (!options.sni.empty()) request.sni = options.sni;
+  if (!options.address.empty()) request.address = options.address;
+  request.user_credential = credential ? &*credential : nullptr;
+  request.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
+  request.max_connections = options.max_connections;
+  request.profile = &session->profile;
+  request.scan_suites = !options.skip_suites;
+  request.now = session->now;
+  sources::ProbeOutcome outcome = sources::probe_endpoint(request);
+  if (outcome.endpoints.empty()) {
+    print_error(target->host + ": " + outcome.error);
+    document.errors.push_back(target->host + ": " + outcome.error);
+    return kExitInput;
+  }
+
+  sources::EvidenceCompleter completer(trust.store, session->at);
+  RuleContext context{session->at, &session->profile, Purpose::server, std::nullopt};
+  nlohmann::json endpoints = nlohmann::json::array();
+  nlohmann::json connections = nlohmann::json::array();
+  size_t reachable = 0;
+  for (auto& endpoint : outcome.endpoints) {
+    const ChainVerdict* chain_verdict = nullptr;
+    std::optional<ChainVerdict> platform_verdict;
+    for (size_t i = 0; i < endpoint.connections.size(); ++i) {
+      auto completed = completer.complete(endpoint.connections[i]);
+      if (i == endpoint.platform_connection && completed.server_chain) platform_verdict = *completed.server_chain;
+    }
+    if (platform_verdict) chain_verdict = &*platform_verdict;
+    const Connection& platform = endpoint.connections.at(endpoint.platform_connection);
+    endpoint.chain = platform.server_chain;
+    endpoint.client_ca_names = platform.certificate_request_ca_names;
+    const std::string label = endpoint_label(endpoint);
+    // The endpoint answered in TLS terms (a completed handshake, an alert, a
+    // client-certificate request): a verdict. Otherwise (refused, silent, not
+    // TLS, reset mid-handshake) an input error naming host, address and step.
+    const bool server_alert = std::any_of(platform.alerts.begin(), platform.alerts.end(),
+                                          [](const AlertRecord& alert) { return alert.from == Side::server; });
+    if (endpoint.platform_handshake_completed || server_alert || platform.certificate_request) {
+      ++reachable;
+    } else {
+      std::string message = label + ": step 1 (platform handshake): " +
+                            (endpoint.platform_handshake_error.empty() ? "no TLS answer" : endpoint.platform_handshake_error);
+      print_error(message);
+      document.errors.push_back(message);
+    }
+    EndpointJudgement judgement = judge_endpoint(endpoint, chain_verdict, context);
+    for (auto& finding : judgement.findings) document.findings.push_back(finding);
+    endpoints.push_back(endpoint_to_json(endpoint, judgement));
+    for (auto& connection : endpoint_connections_json(endpoint, judgement)) connections.push_back(std::move(connection));
+    document.text_sections.push_back(endpoint_text(endpoint, judgement));
+  }
+  document.sections["endpoint"] = endpoints.front();
+  document.sections["endpoints"] = endpoints;
+  document.sections["connections"] = connections;
+  if (session->profile.offer_order_assumed) {
+    document.notes.push_back("the platform's offer order is assumed: " + session->profile.offer_order_note);
+  }
+  int code = emit_report(document, *session);
+  return reachable == 0 ? kExitInput : code;
+}
+
+}  // namespace
+
+void register_probe_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ProbeOptions>();
+  CLI::App* command =
+      app.add_subcommand("probe", "Call a live SIP-TLS endpoint the way the platform calls it, and judge it");
+  command->add_option("target", options->target, "HOST[:PORT] (default port: the profile's, 5061)")->required();
+  command->add_option("--sni", options->sni, "Server name to send and check (default: HOST unless it is an address)");
+  command->add_option("--address", options->address, "Probe only this address of HOST");
+  command->add_option("--client-cert", options->client_cert,
+                      "Also present this certificate in the EKU drill (e.g. your publicly issued serverAuth-only one)");
+  command->add_option("--client-key", options->client_key, "Its private key (PEM, unencrypted; never printed)");
+  command->add_option("--timeout", options->timeout_seconds, "Seconds per connection attempt")
+      ->check(CLI::Range(0.1, 120.0))
+      ->default_str("5");
+  command->add_option("--max-connections", options->max_connections, "Parallel connections within the probe")
+      ->check(CLI::Range(1, 64))
+      ->default_str("8");
+  command->add_flag("--skip-suites", options->skip_suites, "Skip step 4 (suite and version enumeration)");
+  add_global_options(*command, options->global, {"text", "json"});
+  command->callback([options, &exit_code] { exit_code = run_probe(*options); });
+}
+
+}  // namespace tc::cli
