@@ -175,7 +175,10 @@ void scan(const ProbeRequest& request, const SocketAddress& address, EndpointEvi
   endpoint.server_preference = result.server_preference;
   endpoint.preference_order = result.preference_order;
   for (const auto& version : result.versions) {
-    endpoint.versions.push_back({version.version, version.tested, version.supported, version.reason});
+    // Silence or a failed connect says nothing about the version: not tested.
+    const bool answered = version.tested && version.outcome != HelloOutcome::timeout &&
+                          version.outcome != HelloOutcome::connect_failed;
+    endpoint.versions.push_back({version.version, answered, version.supported, version.reason});
   }
   endpoint.platform_offer = to_offer_check(result.platform_choice);
   endpoint.without_deprecated = to_offer_check(result.without_deprecated);
