@@ -129,9 +129,13 @@ void eku_drill(const ProbeRequest& request, const SocketAddress& address, Endpoi
     // OPTIONS only where step 1 could not get through (required client auth).
     attempt.send_options = !endpoint.platform_handshake_completed;
     attempt.sip_host = endpoint.sni.value_or(address.host_text());
-    running.push_back(std::async(std::launch::async, [attempt, address, timeout = request.timeout] {
-      return run_tls_client(address, attempt, deadline_after(timeout));
-    }));
+    // At most --max-connections in flight: beyond it, this attempt runs
+    // when the caller collects it (deferred), one after another.
+    const bool in_parallel = running.size() < static_cast<size_t>(std::max(request.max_connections, 1));
+    running.push_back(std::async(in_parallel ? std::launch::async : std::launch::deferred,
+                                 [attempt, address, timeout = request.timeout] {
+                                   return run_tls_client(address, attempt, deadline_after(timeout));
+                                 }));
   }
   for (size_t i = 0; i < planned.size(); ++i) {
     TlsClientResult result = running[i].get();
