@@ -188,19 +188,29 @@ bool parse_certificate(ByteCursor body, uint16_t version, Side from, Connection&
   ByteCursor list;
   if (!body.read_u24_length_prefixed(list) || !body.empty()) return false;
   std::vector<Bytes> chain;
+  size_t dropped = 0;
   while (!list.empty()) {
     // opaque ASN.1Cert<1..2^24-1>;
     ByteCursor cert;
     if (!list.read_u24_length_prefixed(cert)) return false;
-    chain.emplace_back(cert.data(), cert.data() + cert.remaining());
+    if (chain.size() < kMaxChainCertificates) {
+      chain.emplace_back(cert.data(), cert.data() + cert.remaining());
+    } else {
+      ++dropped;
+    }
     // Extension extensions<0..2^16-1>;  (TLS 1.3 CertificateEntry only)
     ByteCursor extensions;
     if (tls13 && !list.read_u16_length_prefixed(extensions)) return false;
   }
+  if (dropped > 0) {
+    connection.anomalies.push_back(std::string(to_string(from)) + ": Certificate message holds " +
+                                   std::to_string(chain.size() + dropped) + " certificates; the first " +
+                                   std::to_string(kMaxChainCertificates) + " are kept");
+  }
   if (from == Side::server) {
     connection.server_chain_der = std::move(chain);
   } else {
-    connection.client_certificates = chain.size();
+    connection.client_certificates = chain.size() + dropped;
     connection.client_chain_der = std::move(chain);
   }
   return true;

@@ -25,6 +25,10 @@ constexpr bool is_grease(uint16_t value) { return (value & 0x0f0f) == 0x0a0a && 
 // TLS 1.3 and its drafts (0x7f00 | draft number) encrypt everything after ServerHello.
 constexpr bool is_tls13(uint16_t version) { return version == 0x0304 || (version >> 8) == 0x7f; }
 
+// Certificates kept per Certificate message: real chains hold 2-5; a list of
+// thousands of tiny entries would only cost decoding time above the wire.
+inline constexpr size_t kMaxChainCertificates = 32;
+
 [[nodiscard]] bool parse_client_hello(ByteCursor body, Connection& connection);
 // Sets hello_retry_request when the random is the HelloRetryRequest constant;
 // `retry` tells the caller which kind it was.

@@ -191,6 +191,33 @@ TEST(TlsStream, EmptyClientCertificateAndRequiredAlert) {
   EXPECT_FALSE(c.established);
 }
 
+TEST(TlsStream, CertificatesPerChainAreCapped) {
+  // 5,000 one-byte "certificates" fit well inside the message cap: only the
+  // first kMaxChainCertificates are kept, the count is the real one, and an
+  // anomaly says so.
+  std::vector<Buffer> many(5000, Buffer{0x30});
+  TlsStream stream;
+  stream.feed(Side::client, record(22, handshake(1, client_hello_body(0x0303, {0xc02f}, {}))), 1);
+  // Records of at most 2^14 bytes, as a real record layer splits them.
+  auto feed_split = [&](Side from, const Buffer& messages, uint64_t frame) {
+    for (size_t offset = 0; offset < messages.size(); offset += 16384) {
+      Buffer part(messages.begin() + static_cast<ptrdiff_t>(offset),
+                  messages.begin() + static_cast<ptrdiff_t>(std::min(messages.size(), offset + 16384)));
+      stream.feed(from, record(22, part), frame);
+    }
+  };
+  feed_split(Side::server,
+             concat({handshake(2, server_hello_body(0x0303, 0xc02f, {})), handshake(11, certificate_body(many))}), 2);
+  feed_split(Side::client, handshake(11, certificate_body(many)), 3);
+  stream.finish();
+  const Connection& c = stream.connection();
+  EXPECT_EQ(c.server_chain_der.size(), kMaxChainCertificates);
+  EXPECT_EQ(c.client_chain_der.size(), kMaxChainCertificates);
+  EXPECT_EQ(c.client_certificates, 5000u);
+  ASSERT_EQ(c.anomalies.size(), 2u);
+  EXPECT_EQ(c.anomalies[0], "server: Certificate message holds 5000 certificates; the first 32 are kept");
+}
+
 TEST(TlsStream, Tls13HelloRetryRequestAndMiddleboxCcs) {
   TlsStream stream;
   const Buffer exts = u16_list_extension(43, {0x0304, 0x0303}, true);
