@@ -5,9 +5,12 @@
 
 #include "cli/cert_command.h"
 #include "cli/common.h"
+#include "cli/forecast_command.h"
+#include "cli/history_command.h"
 #include "cli/pcap_command.h"
 #include "cli/probe_command.h"
 #include "cli/roots_command.h"
+#include "cli/scan_command.h"
 
 namespace tc::cli {
 
@@ -20,6 +23,9 @@ int run_app(int argc, char** argv) {
   register_roots_command(app, exit_code);
   register_pcap_command(app, exit_code);
   register_probe_command(app, exit_code);
+  register_scan_command(app, exit_code);
+  register_history_command(app, exit_code);
+  register_forecast_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -2,16 +2,14 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <memory>
 
 #include "cli/common.h"
+#include "cli/probe_runner.h"
 #include "cli/trust_setup.h"
 #include "report/endpoint_json.h"
-#include "rules/probe_rules.h"
 #include "sources/client_credential.h"
 #include "sources/endpoint_probe.h"
-#include "sources/evidence_completer.h"
 #include "sources/socket.h"
 
 namespace tc::cli {
@@ -83,48 +81,32 @@ int run_probe(const ProbeOptions& options) {
   request.profile = &session->profile;
   request.scan_suites = !options.skip_suites;
   request.now = session->now;
-  sources::ProbeOutcome outcome = sources::probe_endpoint(request);
-  if (outcome.endpoints.empty()) {
-    print_error(target->host + ": " + outcome.error);
-    document.errors.push_back(target->host + ": " + outcome.error);
+  ProbeRun run = probe_and_judge(request, trust.store, *session);
+  if (run.endpoints.empty()) {
+    print_error(target->host + ": " + run.error);
+    document.errors.push_back(target->host + ": " + run.error);
     return kExitInput;
   }
 
-  sources::EvidenceCompleter completer(trust.store, session->at);
-  RuleContext context{session->at, &session->profile, Purpose::server, std::nullopt};
   nlohmann::json endpoints = nlohmann::json::array();
   nlohmann::json connections = nlohmann::json::array();
   size_t reachable = 0;
-  for (auto& endpoint : outcome.endpoints) {
-    const ChainVerdict* chain_verdict = nullptr;
-    std::optional<ChainVerdict> platform_verdict;
-    for (size_t i = 0; i < endpoint.connections.size(); ++i) {
-      auto completed = completer.complete(endpoint.connections[i]);
-      if (i == endpoint.platform_connection && completed.server_chain) platform_verdict = *completed.server_chain;
-    }
-    if (platform_verdict) chain_verdict = &*platform_verdict;
-    const Connection& platform = endpoint.connections.at(endpoint.platform_connection);
-    endpoint.chain = platform.server_chain;
-    endpoint.client_ca_names = platform.certificate_request_ca_names;
-    const std::string label = endpoint_label(endpoint);
-    // The endpoint answered in TLS terms (a completed handshake, an alert, a
-    // client-certificate request): a verdict. Otherwise (refused, silent, not
-    // TLS, reset mid-handshake) an input error naming host, address and step.
-    const bool server_alert = std::any_of(platform.alerts.begin(), platform.alerts.end(),
-                                          [](const AlertRecord& alert) { return alert.from == Side::server; });
-    if (endpoint.platform_handshake_completed || server_alert || platform.certificate_request) {
+  for (auto& judged : run.endpoints) {
+    // The endpoint answered in TLS terms: a verdict. Otherwise (refused,
+    // silent, not TLS, reset mid-handshake) an input error naming host,
+    // address and step.
+    if (judged.reachable) {
       ++reachable;
     } else {
-      std::string message = label + ": step 1 (platform handshake): " +
-                            (endpoint.platform_handshake_error.empty() ? "no TLS answer" : endpoint.platform_handshake_error);
-      print_error(message);
-      document.errors.push_back(message);
+      print_error(judged.error);
+      document.errors.push_back(judged.error);
     }
-    EndpointJudgement judgement = judge_endpoint(endpoint, chain_verdict, context);
-    for (auto& finding : judgement.findings) document.findings.push_back(finding);
-    endpoints.push_back(endpoint_to_json(endpoint, judgement));
-    for (auto& connection : endpoint_connections_json(endpoint, judgement)) connections.push_back(std::move(connection));
-    document.text_sections.push_back(endpoint_text(endpoint, judgement));
+    for (auto& finding : judged.judgement.findings) document.findings.push_back(finding);
+    endpoints.push_back(endpoint_to_json(judged.evidence, judged.judgement));
+    for (auto& connection : endpoint_connections_json(judged.evidence, judged.judgement)) {
+      connections.push_back(std::move(connection));
+    }
+    document.text_sections.push_back(endpoint_text(judged.evidence, judged.judgement));
   }
   document.sections["endpoint"] = endpoints.front();
   document.sections["endpoints"] = endpoints;

@@ -29,6 +29,9 @@ struct TimelineEvent {
   Instant date{};
   std::string text;    // what happens on that date
   std::string source;  // where the fact comes from (seed, DOMAIN.md section)
+  // Roots (OpenSSL subject hashes) the event takes browser-program trust from,
+  // e.g. Chrome's removal of roots with 2006-2007 keys (DOMAIN.md §1).
+  std::vector<std::string> roots;
 };
 
 // Maximum certificate lifetime by issue date (CA/B Forum SC-081).

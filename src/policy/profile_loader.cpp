@@ -216,6 +216,7 @@ std::variant<Profile, ProfileError> parse_profile(std::string_view json_text, st
       event.date = reader.date(item, "date", path);
       event.text = reader.text(item, "text", path);
       event.source = reader.text(item, "source", path, false);
+      event.roots = reader.strings(item, "roots", path);
       profile.timeline.push_back(std::move(event));
     }
   }

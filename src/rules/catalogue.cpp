@@ -49,6 +49,9 @@ constexpr std::array kCatalogue = std::to_array<CatalogueEntry>({
      "Fix the chain so it verifies against a trusted root; the detail names OpenSSL's reason."},
     {"chain-order", S::low, "Chain is sent out of order",
      "Order the chain leaf first, each certificate followed by its issuer; some TLS stacks reject other orders."},
+    {"chain-root-distrusted", S::high, "The chain's root loses browser-program trust on a scheduled date",
+     "Move to a certificate that chains to a root outside the removal (ask the CA for its current chain) before "
+     "the date; the platform's published root list decides what it accepts, other peers follow the browser programs."},
     {"chain-root-included", S::info, "Chain includes the root certificate",
      "Optional: leave the root out of the chain the endpoint sends; peers use their own copy."},
     // Names
