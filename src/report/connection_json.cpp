@@ -8,20 +8,6 @@ namespace tc {
 
 namespace {
 
-nlohmann::json chain_to_json(const std::vector<CertificateFacts>& chain) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& facts : chain) {
-    out.push_back({{"subject", facts.subject},
-                   {"issuer", facts.issuer},
-                   {"sha256", facts.sha256},
-                   {"not_before", format_instant(facts.not_before)},
-                   {"not_after", format_instant(facts.not_after)},
-                   {"eku", facts.has_eku_extension ? nlohmann::json(facts.eku) : nlohmann::json(nullptr)},
-                   {"san", facts.san_dns}});
-  }
-  return out;
-}
-
 nlohmann::json optional_version(const std::optional<uint16_t>& version) {
   return version ? nlohmann::json(format_tls_version(*version)) : nlohmann::json(nullptr);
 }
@@ -67,6 +53,20 @@ nlohmann::json sip_to_json(const std::optional<SipEvidence>& sip) {
 }
 
 }  // namespace
+
+nlohmann::json chain_to_json(const std::vector<CertificateFacts>& chain) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& facts : chain) {
+    out.push_back({{"subject", facts.subject},
+                   {"issuer", facts.issuer},
+                   {"sha256", facts.sha256},
+                   {"not_before", format_instant(facts.not_before)},
+                   {"not_after", format_instant(facts.not_after)},
+                   {"eku", facts.has_eku_extension ? nlohmann::json(facts.eku) : nlohmann::json(nullptr)},
+                   {"san", facts.san_dns}});
+  }
+  return out;
+}
 
 nlohmann::json connection_to_json(const Connection& connection, const std::vector<std::string>& finding_ids) {
   nlohmann::json offer = nlohmann::json::array();

@@ -9,6 +9,9 @@
 
 namespace tc {
 
+// A chain as sent: [{subject, issuer, sha256, not_before, not_after, eku, san}].
+nlohmann::json chain_to_json(const std::vector<CertificateFacts>& chain);
+
 nlohmann::json connection_to_json(const Connection& connection, const std::vector<std::string>& finding_ids);
 
 }  // namespace tc

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "model/json_encoding.h"
 #include "policy/alert_registry.h"
 #include "policy/cipher_registry.h"
 #include "report/connection_json.h"
@@ -28,20 +27,6 @@ nlohmann::json offer_json(const OfferCheck& check) {
 std::string drill_outcome(const DrillAttempt& drill) {
   if (drill.completed) return "accepted";
   return drill.alert ? "rejected" : "error";
-}
-
-nlohmann::json chain_json(const std::vector<CertificateFacts>& chain) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& facts : chain) {
-    out.push_back({{"subject", facts.subject},
-                   {"issuer", facts.issuer},
-                   {"sha256", facts.sha256},
-                   {"not_before", format_instant(facts.not_before)},
-                   {"not_after", format_instant(facts.not_after)},
-                   {"eku", facts.has_eku_extension ? nlohmann::json(facts.eku) : nlohmann::json(nullptr)},
-                   {"san", facts.san_dns}});
-  }
-  return out;
 }
 
 }  // namespace
@@ -91,7 +76,7 @@ nlohmann::json endpoint_to_json(const EndpointEvidence& endpoint, const Endpoint
           {"platform_offer", offer_json(endpoint.platform_offer)},
           {"without_deprecated", offer_json(endpoint.without_deprecated)},
           {"versions", versions},
-          {"chain", chain_json(endpoint.chain)},
+          {"chain", chain_to_json(endpoint.chain)},
           {"sip", sip},
           {"complete", endpoint.complete},
           {"notes", endpoint.notes},
