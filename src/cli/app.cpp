@@ -5,6 +5,7 @@
 
 #include "cli/cert_command.h"
 #include "cli/common.h"
+#include "cli/listen_command.h"
 #include "cli/forecast_command.h"
 #include "cli/history_command.h"
 #include "cli/pcap_command.h"
@@ -22,6 +23,7 @@ int run_app(int argc, char** argv) {
   register_cert_command(app, exit_code);
   register_roots_command(app, exit_code);
   register_pcap_command(app, exit_code);
+  register_listen_command(app, exit_code);
   register_probe_command(app, exit_code);
   register_scan_command(app, exit_code);
   register_history_command(app, exit_code);
