@@ -95,6 +95,12 @@ class Progress {
   void clear() {
     if (enabled_) std::cerr << "\r\033[K" << std::flush;
   }
+  // An error line above the progress line (redrawn at the next update).
+  void error(const std::string& message) {
+    clear();
+    print_error(message);
+    last_ = {};
+  }
 
  private:
   size_t total_;
@@ -287,7 +293,7 @@ int run_scan(const ScanOptions& options) {
         ++endpoints_stored;
       } else {
         store_failed = true;
-        print_error(store_error + "; the scan goes on without storing (rows stored so far are kept)");
+        progress.error(store_error + "; the scan goes on without storing (rows stored so far are kept)");
         document.errors.push_back(store_error);
       }
     };
@@ -295,7 +301,7 @@ int run_scan(const ScanOptions& options) {
       ++failed;
       std::string why = !result.credential_error.empty() ? result.credential_error : result.run.error;
       std::string message = name + ": " + why;
-      print_error(message);
+      progress.error(message);
       document.errors.push_back(message);
       EndpointRecord record = record_for(target, *run_id, result.probed_at);
       record.error = why;
@@ -339,7 +345,7 @@ int run_scan(const ScanOptions& options) {
         any_failed = true;
         record.error = judged.error;
         record.verdict = judged.error;
-        print_error(name + ": " + judged.error);
+        progress.error(name + ": " + judged.error);
         document.errors.push_back(name + ": " + judged.error);
       }
       store_record(record);
@@ -379,7 +385,7 @@ int run_scan(const ScanOptions& options) {
 
   nlohmann::json endpoints = nlohmann::json::array();
   TextSection section{"Scan", {}};
-  section.lines.push_back(fmt::format("{} targets from {} ({} bad lines), {} endpoints, {} unreachable; run {} stored in {}",
+  section.lines.push_back(fmt::format("{} targets from {} ({} bad line(s)), {} endpoints, {} unreachable; run {} stored in {}",
                                       total, options.targets_file, list.problems_total, endpoints_stored, failed,
                                       *run_id, options.db_path));
   for (size_t i = 0; i < total; ++i) {
