@@ -7,8 +7,12 @@
 #include <fstream>
 #include <iostream>
 
+#include "policy/cipher_registry.h"
 #include "policy/profile_loader.h"
+#include "report/html_report.h"
 #include "report/json_report.h"
+#include "report/junit_report.h"
+#include "report/prometheus_report.h"
 #include "report/text_report.h"
 
 namespace tc::cli {
@@ -56,7 +60,8 @@ std::optional<Session> open_session(const GlobalOptions& options, int& exit_code
 }
 
 ReportOutput::ReportOutput(const Session& session) {
-  if (!session.options.output.empty()) file_.open(session.options.output, std::ios::binary | std::ios::trunc);
+  to_file_ = !session.options.output.empty();
+  if (to_file_) file_.open(session.options.output, std::ios::binary | std::ios::trunc);
 }
 
 bool ReportOutput::failed(const Session& session) {
@@ -82,6 +87,17 @@ int exit_code_for(const Findings& findings, const Session& session) {
   return kExitOk;
 }
 
+std::vector<std::string> deprecated_suite_codes(const Session& session) {
+  std::vector<std::string> codes;
+  for (uint16_t suite : session.profile.deprecated_suites) codes.push_back(format_suite_code(suite));
+  return codes;
+}
+
+std::optional<Severity> fail_on_of(const Session& session) {
+  if (session.options.fail_on == "none") return std::nullopt;
+  return session.fail_on;
+}
+
 int emit_report(ReportDocument& document, const Session& session) {
   finalise_document(document, session);
   ReportOutput output(session);
@@ -95,6 +111,12 @@ int emit_report(ReportDocument& document, const Session& session) {
     text.colour = session.options.output.empty() && !session.options.no_colour &&
                   (no_colour == nullptr || *no_colour == '\0') && isatty(STDOUT_FILENO);
     render_text(document, text, output.stream());
+  } else if (format == "html") {
+    output.stream() << render_html(document, {TRUNKCHECK_VERSION, deprecated_suite_codes(session), fail_on_of(session)});
+  } else if (format == "prometheus") {
+    output.stream() << render_prometheus(document, {deprecated_suite_codes(session)});
+  } else if (format == "junit") {
+    output.stream() << render_junit(document, {fail_on_of(session), deprecated_suite_codes(session)});
   } else {
     output.stream() << document.csv;
   }

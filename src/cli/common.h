@@ -38,6 +38,10 @@ struct Session {
   Severity fail_on = Severity::high;
 };
 
+// The report formats every judging subcommand writes (docs/output.md):
+// text, json, and html, prometheus, junit (rendered from the same document).
+inline const std::vector<std::string> kReportFormats = {"text", "json", "html", "prometheus", "junit"};
+
 // Adds the contract's options to a subcommand (each subcommand carries them,
 // so they may come before or after its own arguments).
 void add_global_options(CLI::App& command, GlobalOptions& options, const std::vector<std::string>& formats);
@@ -54,13 +58,21 @@ int emit_report(ReportDocument& document, const Session& session);
 class ReportOutput {
  public:
   explicit ReportOutput(const Session& session);
-  std::ostream& stream() { return file_.is_open() ? file_ : std::cout; }
+  // A file that could not be opened is never replaced by stdout: writes to
+  // it fail and failed() reports it.
+  std::ostream& stream() { return to_file_ ? static_cast<std::ostream&>(file_) : std::cout; }
   // Exit code 3 with a message when the file could not be written.
   bool failed(const Session& session);
 
  private:
+  bool to_file_ = false;
   std::ofstream file_;
 };
+
+// The profile's deprecated suites as "0x003d" codes (HTML, Prometheus).
+std::vector<std::string> deprecated_suite_codes(const Session& session);
+// --fail-on as a severity; nullopt for "none".
+std::optional<Severity> fail_on_of(const Session& session);
 
 // Sorts the findings and fills the document's at/profile (before rendering).
 void finalise_document(ReportDocument& document, const Session& session);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include "report/connection_json.h"
 #include "report/finding_groups.h"
 #include "report/json_report.h"
+#include "report/report_targets.h"
 #include "rules/connection_rules.h"
 #include "sources/endpoint_matcher.h"
 #include "sources/evidence_completer.h"
@@ -129,6 +131,16 @@ int run_pcap(PcapOptions& options) {
     output.emplace(*session);
     stream.emplace(output->stream(), "connections");
   }
+  // HTML draws ladders for a bounded set of connections with findings: the
+  // first of each (server, direction, finding ids), at most kHtmlLadders;
+  // later connections of a drawn kind are counted on it.
+  constexpr size_t kHtmlLadders = 50;
+  const bool html = session->options.format == "html";
+  const bool per_server = session->options.format == "prometheus" || session->options.format == "junit";
+  nlohmann::json ladders = nlohmann::json::array();
+  std::unordered_map<std::string, size_t> ladder_kinds;
+  uint64_t with_findings = 0, not_drawn = 0;
+  ServerFacts servers;
   FindingGroups groups;
   std::unordered_map<std::string, Findings> chain_findings;  // bounded: cleared at 1,024 chains
   DirectionCounts directions;
@@ -164,6 +176,25 @@ int run_pcap(PcapOptions& options) {
     }
     if (stream && (options.list == "all" || (options.list == "findings" && !ids.empty()))) {
       stream->add(connection_to_json(connection, ids));
+    }
+    if (per_server) servers.add(connection);
+    if (html && !ids.empty()) {
+      ++with_findings;
+      std::vector<std::string> sorted_ids = ids;
+      std::sort(sorted_ids.begin(), sorted_ids.end());
+      std::string kind = connection.server + "|" + std::string(to_string(connection.direction));
+      for (const auto& id : sorted_ids) kind += "|" + id;
+      if (auto drawn = ladder_kinds.find(kind); drawn != ladder_kinds.end()) {
+        auto& similar = ladders[drawn->second]["similar_connections"];
+        similar = similar.get<uint64_t>() + 1;
+      } else if (ladders.size() < kHtmlLadders) {
+        ladder_kinds.emplace(kind, ladders.size());
+        nlohmann::json drawn_connection = connection_to_json(connection, ids);
+        drawn_connection["similar_connections"] = 0;
+        ladders.push_back(std::move(drawn_connection));
+      } else {
+        ++not_drawn;
+      }
     }
     if (print_each) std::cout << one_line_verdict(connection, findings) << std::endl;
   };
@@ -248,6 +279,22 @@ int run_pcap(PcapOptions& options) {
                              session->profile.supported_suites_note);
   }
   document.text_sections.push_back(std::move(summary));
+  if (per_server) {
+    document.sections["servers"] = servers.to_json();
+    if (servers.servers_omitted() > 0) {
+      document.notes.push_back(fmt::format("per-server metrics cover the first 10000 servers; {} connections to "
+                                           "further servers are not broken down",
+                                           servers.servers_omitted()));
+    }
+  }
+  if (html) {
+    document.sections["connections"] = std::move(ladders);
+    document.sections["ladders"] = {{"connections", connections_seen},
+                                    {"with_findings", with_findings},
+                                    {"drawn", ladder_kinds.size()},
+                                    {"not_drawn", not_drawn},
+                                    {"cap", kHtmlLadders}};
+  }
   if (!stream) return emit_report(document, *session);
   finalise_document(document, *session);
   stream->finish(document, TRUNKCHECK_VERSION);
@@ -280,7 +327,7 @@ void register_pcap_command(CLI::App& app, int& exit_code) {
                       "Connections tracked at once; the oldest idle one is dropped beyond this")
       ->check(CLI::Range(1, 10000000))
       ->default_str("100000");
-  add_global_options(*command, options->global, {"text", "json"});
+  add_global_options(*command, options->global, kReportFormats);
   command->callback([options, &exit_code] { exit_code = run_pcap(*options); });
 }
 

@@ -137,7 +137,7 @@ void register_probe_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 64))
       ->default_str("8");
   command->add_flag("--skip-suites", options->skip_suites, "Skip step 4 (suite and version enumeration)");
-  add_global_options(*command, options->global, {"text", "json"});
+  add_global_options(*command, options->global, kReportFormats);
   command->callback([options, &exit_code] { exit_code = run_probe(*options); });
 }
 
