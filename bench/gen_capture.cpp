@@ -419,7 +419,7 @@ uint8_t* put_eth_ip(uint8_t* p, uint32_t src, uint32_t dst, uint8_t proto, size_
 }
 
 namespace tcpf {
-constexpr uint8_t fin = 1, syn = 2, rst = 4, psh = 8, ack = 16;
+constexpr uint8_t fin = 1, syn = 2, psh = 8, ack = 16;  // (RST, 4, is never replayed)
 }
 
 // One TCP packet of a replayed connection, before addresses are known.
