@@ -142,6 +142,7 @@ int run_scan(const ScanOptions& options) {
   int exit_code = kExitOk;
   auto session = open_session(options.global, exit_code);
   if (!session) return exit_code;
+  const bool html = session->options.format == "html";
   if (options.client_cert.empty() != options.client_key.empty()) {
     print_error("scan: --client-cert and --client-key go together");
     return kExitUsage;
@@ -350,6 +351,9 @@ int run_scan(const ScanOptions& options) {
       }
       store_record(record);
       nlohmann::json item = endpoint_to_json(judged.evidence, judged.judgement);
+      // HTML draws the platform handshake and the drill per endpoint (a few
+      // connections each, not the suite scan's dozens).
+      if (html) item["ladders"] = endpoint_ladder_connections_json(judged.evidence, judged.judgement);
       item["target"] = target.spec();
       item["label"] = target.label;
       item["run"] = *run_id;
@@ -434,7 +438,7 @@ void register_scan_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 64))
       ->default_str("8");
   command->add_flag("--skip-suites", options->skip_suites, "Skip suite and version enumeration");
-  add_global_options(*command, options->global, {"text", "json"});
+  add_global_options(*command, options->global, kReportFormats);
   command->callback([options, &exit_code] { exit_code = run_scan(*options); });
 }
 

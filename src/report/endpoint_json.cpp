@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "policy/alert_registry.h"
 #include "policy/cipher_registry.h"
 #include "report/connection_json.h"
@@ -86,6 +88,21 @@ nlohmann::json endpoint_to_json(const EndpointEvidence& endpoint, const Endpoint
 nlohmann::json endpoint_connections_json(const EndpointEvidence& endpoint, const EndpointJudgement& judgement) {
   nlohmann::json out = nlohmann::json::array();
   for (size_t i = 0; i < endpoint.connections.size(); ++i) {
+    nlohmann::json connection = connection_to_json(endpoint.connections[i], judgement.connection_findings.at(i));
+    connection["purpose"] = endpoint.connection_purposes.at(i);
+    out.push_back(std::move(connection));
+  }
+  return out;
+}
+
+nlohmann::json endpoint_ladder_connections_json(const EndpointEvidence& endpoint, const EndpointJudgement& judgement) {
+  std::vector<size_t> indexes{endpoint.platform_connection};
+  for (const auto& attempt : endpoint.eku_drill) {
+    if (std::find(indexes.begin(), indexes.end(), attempt.connection) == indexes.end()) indexes.push_back(attempt.connection);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i : indexes) {
+    if (i >= endpoint.connections.size()) continue;
     nlohmann::json connection = connection_to_json(endpoint.connections[i], judgement.connection_findings.at(i));
     connection["purpose"] = endpoint.connection_purposes.at(i);
     out.push_back(std::move(connection));

@@ -43,6 +43,8 @@ tr.row-info td:first-child{border-left:5px solid var(--info)}
 details summary{cursor:pointer;color:#345}
 pre{background:#f6f7f9;border:1px solid #e1e4e8;padding:6px 8px;overflow-x:auto;font-size:12px;white-space:pre-wrap;word-break:break-all}
 .bad{color:var(--high);font-weight:bold}.warnc{color:var(--medium);font-weight:bold}.good{color:var(--ok);font-weight:bold}
+details.endpoint{border:1px solid #d5d8de;border-radius:6px;padding:6px 10px;margin:8px 0}
+details.endpoint>summary{font-size:14.5px}
 .conn{border:1px solid #d5d8de;border-radius:6px;padding:8px 10px;margin:14px 0}
 .ladder-wrap{overflow-x:auto}
 svg.ladder{max-width:100%;height:auto;background:#fff;font-family:"DejaVu Sans",Arial,sans-serif}
@@ -110,6 +112,7 @@ class Html {
   std::string render() {
     head();
     summary();
+    if (doc_.sections.contains("scan")) scan_overview(endpoint_list());  // the targets before the findings
     findings();
     notes();
     if (doc_.sections.contains("endpoints")) {
@@ -159,7 +162,9 @@ class Html {
       colour = std::string(to_string(*worst));
     }
     out_ += fmt::format("<div class=\"verdict sev-{}\" id=\"verdict\">{}</div>\n", colour, esc(verdict));
-    for (const auto& endpoint : endpoint_list()) {
+    const auto list = endpoint_list();
+    for (const auto& endpoint : list) {
+      if (list.size() > 3) break;  // scan: the overview table says it per target
       std::string sentence = str(endpoint, "outbound_verdict");
       if (!sentence.empty()) {
         out_ += fmt::format("<p><strong>{}</strong>: {}</p>\n", esc(endpoint_target(endpoint)), esc(sentence));
@@ -279,21 +284,75 @@ class Html {
     out_ += "<tr><th>" + esc(key) + "</th><td>" + value_html + "</td></tr>\n";
   }
 
+  // scan: the run and one row per target, before the per-target details.
+  void scan_overview(const std::vector<nlohmann::json>& list) {
+    const auto& scan = doc_.sections["scan"];
+    out_ += "<h2 id=\"scan\">Scan</h2>\n<table>\n";
+    if (scan.is_object()) {
+      for (const char* key : {"targets_file", "targets", "bad_lines", "unreachable", "endpoints_stored", "run", "db",
+                              "concurrency", "elapsed_seconds"}) {
+        if (scan.contains(key)) row(key, esc(scalar(scan[key])));
+      }
+    }
+    out_ += "</table>\n<table class=\"targets\"><tr><th>target</th><th>address</th><th>client auth</th>"
+            "<th>verdict</th><th>findings</th></tr>\n";
+    for (size_t e = 0; e < list.size(); ++e) {
+      const auto& endpoint = list[e];
+      std::string label = str(endpoint, "label");
+      std::string error = str(endpoint, "error");
+      std::string ids;
+      if (endpoint.contains("findings") && endpoint["findings"].is_array()) {
+        for (const auto& id : endpoint["findings"]) ids += "<code>" + esc(scalar(id)) + "</code> ";
+      }
+      std::string client_auth = str(endpoint, "client_auth", "—");
+      out_ += fmt::format("<tr><td><a href=\"#endpoint-{}\">{}</a>{}</td><td><code>{}</code></td><td class=\"{}\">{}</td>"
+                          "<td>{}</td><td>{}</td></tr>\n",
+                          e, esc(endpoint_target(endpoint)), label.empty() ? "" : "<br>" + esc(label),
+                          esc(str(endpoint, "address", "—")), client_auth == "none" ? "good" : client_auth == "—" ? "" : "bad",
+                          esc(client_auth),
+                          error.empty() ? esc(str(endpoint, "outbound_verdict")) : "<span class=\"bad\">" + esc(error) + "</span>",
+                          ids.empty() ? "none" : ids);
+    }
+    out_ += "</table>\n";
+  }
+
   void endpoints() {
     const auto list = endpoint_list();
+    const bool scan = doc_.sections.contains("scan");
+    if (scan) out_ += "<h2 id=\"targets\">Targets</h2>\n";
     const nlohmann::json connections =
         doc_.sections.contains("connections") ? doc_.sections["connections"] : nlohmann::json::array();
+    size_t opened = 0;
     for (size_t e = 0; e < list.size(); ++e) {
       const auto& endpoint = list[e];
       std::string target = endpoint_target(endpoint);
       std::string label = str(endpoint, "label");
-      out_ += fmt::format("<h2 id=\"endpoint-{}\">Endpoint {}{}</h2>\n", e, esc(target),
-                          label.empty() ? "" : " — " + esc(label));
+      std::string error = str(endpoint, "error");
+      std::string sentence = str(endpoint, "outbound_verdict");
+      bool has_findings = endpoint.contains("findings") && endpoint["findings"].is_array() && !endpoint["findings"].empty();
+      if (scan) {
+        // Collapsed per target; the first ten with findings open.
+        bool open = has_findings && opened < 10;
+        opened += open ? 1 : 0;
+        out_ += fmt::format("<details class=\"endpoint\" id=\"endpoint-{}\"{}><summary><strong>{}</strong>{} — {}</summary>\n",
+                            e, open ? " open" : "", esc(target), label.empty() ? "" : " (" + esc(label) + ")",
+                            esc(error.empty() ? sentence : error));
+      } else {
+        out_ += fmt::format("<h2 id=\"endpoint-{}\">Endpoint {}{}</h2>\n", e, esc(target),
+                            label.empty() ? "" : " — " + esc(label));
+      }
+      endpoint_details(endpoint, connections, e);
+      if (scan) out_ += "</details>\n";
+    }
+  }
+
+  void endpoint_details(const nlohmann::json& endpoint, const nlohmann::json& connections, size_t e) {
+    {
       std::string error = str(endpoint, "error");
       if (!error.empty()) out_ += "<p class=\"bad\">" + esc(error) + "</p>\n";
       std::string sentence = str(endpoint, "outbound_verdict");
       if (!sentence.empty()) out_ += "<p><strong>" + esc(sentence) + "</strong></p>\n";
-      if (!endpoint.contains("platform_handshake")) continue;
+      if (!endpoint.contains("platform_handshake")) return;
       out_ += "<table>\n";
       row("address", "<code>" + esc(str(endpoint, "address")) + "</code> port " + esc(scalar(endpoint.value("port", nlohmann::json()))));
       row("SNI sent", esc(scalar(endpoint.value("sni", nlohmann::json()))));
@@ -397,6 +456,13 @@ class Html {
   // The platform handshake and the drill connections get ladders; the rest
   // (suite and version scan) one table row each.
   void endpoint_ladders(const nlohmann::json& endpoint, const nlohmann::json& connections, size_t e) {
+    if (auto ladders = endpoint.find("ladders"); ladders != endpoint.end() && ladders->is_array()) {
+      // scan: only the connections worth a ladder were kept.
+      if (!ladders->empty()) out_ += "<h3>Handshakes</h3>\n";
+      size_t index = 0;
+      for (const auto& connection : *ladders) ladder(connection, fmt::format("e{}l{}", e, index++));
+      return;
+    }
     std::string address = str(endpoint, "address");
     std::string server = (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" +
                          scalar(endpoint.value("port", nlohmann::json()));

@@ -47,7 +47,10 @@ std::string render_junit(const ReportDocument& document, const JunitOptions& opt
     suites.push_back(Suite{name, "", {}});
     return suites.back();
   };
-  for (const auto& target : report_targets(document, options.deprecated_suites)) {
+  const std::vector<ReportTarget> targets = report_targets(document, options.deprecated_suites);
+  std::map<std::string, std::string> address_of;  // target → address, for findings without endpoint evidence
+  for (const auto& target : targets) address_of.emplace(target.target, target.address);
+  for (const auto& target : targets) {
     std::string name = target.label.empty() ? target.target : target.label + " (" + target.target + ")";
     if (!target.address.empty() && target.target.find(target.address) == std::string::npos) {
       name += " " + target.address;
@@ -57,10 +60,12 @@ std::string render_junit(const ReportDocument& document, const JunitOptions& opt
     if (!target.error.empty()) suite.error = target.error;
   }
   for (const auto& finding : document.findings) {
-    std::string target = finding_target(finding);
+    std::string target = finding_target(finding, targets);
     std::string key;
     if (auto endpoint = finding.evidence.find("endpoint"); endpoint != finding.evidence.end() && endpoint->is_object()) {
       key = target + "|" + endpoint->value("address", std::string());
+    } else if (auto known = address_of.find(target); known != address_of.end() && !target.empty()) {
+      key = target + "|" + known->second;
     } else {
       key = target.empty() ? "" : target + "|";
     }
@@ -121,20 +126,28 @@ std::string render_junit(const ReportDocument& document, const JunitOptions& opt
     total_errors += errors;
   }
   // Input errors (unreadable files, unreachable addresses) as one error case each.
-  if (!document.errors.empty()) {
+  // (Errors a target's suite already reports are not repeated.)
+  std::vector<std::string> input_errors;
+  for (const auto& error : document.errors) {
+    bool known = std::any_of(suites.begin(), suites.end(), [&](const Suite& suite) {
+      return !suite.error.empty() && error.find(suite.error) != std::string::npos;
+    });
+    if (!known) input_errors.push_back(error);
+  }
+  if (!input_errors.empty()) {
     std::string cases;
-    for (const auto& error : document.errors) {
+    for (const auto& error : input_errors) {
       cases += fmt::format("    <testcase classname=\"trunkcheck.{}.input\" name=\"{}\" time=\"0\">\n      <error "
                            "message=\"{}\" type=\"input\"/>\n    </testcase>\n",
                            attribute(document.command), attribute(error), attribute(error));
     }
     body += fmt::format("  <testsuite name=\"input errors\" tests=\"{}\" failures=\"0\" errors=\"{}\" skipped=\"0\" "
                         "time=\"0\" timestamp=\"{}\">\n{}  </testsuite>\n",
-                        document.errors.size(), document.errors.size(), timestamp, cases);
-    total_tests += document.errors.size();
-    total_errors += document.errors.size();
+                        input_errors.size(), input_errors.size(), timestamp, cases);
+    total_tests += input_errors.size();
+    total_errors += input_errors.size();
   }
-  if (suites.empty() && document.errors.empty()) {
+  if (suites.empty() && input_errors.empty()) {
     // Nothing judged and nothing wrong: one passing case keeps CI readers happy.
     body += fmt::format("  <testsuite name=\"trunkcheck {0}\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\" "
                         "time=\"0\" timestamp=\"{1}\">\n    <testcase classname=\"trunkcheck.{0}\" name=\"no findings\" "

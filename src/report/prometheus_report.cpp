@@ -84,15 +84,18 @@ std::string render_prometheus(const ReportDocument& document, const PrometheusOp
   for (Severity severity : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
     per_severity[severity] = 0;
   }
+  const std::vector<ReportTarget> targets = report_targets(document, options.deprecated_suites);
   for (const auto& item : document.findings) {
     ++per_severity[item.severity];
-    finding.add({{"id", item.id}, {"severity", std::string(to_string(item.severity))}, {"target", finding_target(item)}},
+    finding.add({{"id", item.id},
+                 {"severity", std::string(to_string(item.severity))},
+                 {"target", finding_target(item, targets)}},
                 1);
   }
   for (auto it = per_severity.rbegin(); it != per_severity.rend(); ++it) {
     findings_total.add({{"severity", std::string(to_string(it->first))}}, static_cast<double>(it->second));
   }
-  for (const auto& target : report_targets(document, options.deprecated_suites)) {
+  for (const auto& target : targets) {
     Labels labels = target_labels(target);
     if (target.probe_success) probe_success.add(labels, *target.probe_success ? 1 : 0);
     if (target.client_auth_requested) client_auth.add(labels, *target.client_auth_requested ? 1 : 0);

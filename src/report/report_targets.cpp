@@ -29,6 +29,13 @@ ReportTarget endpoint_as_target(const nlohmann::json& endpoint, const std::set<s
   target.target = endpoint_target(endpoint);
   target.address = string_or(endpoint, "address");
   target.label = string_or(endpoint, "label");
+  if (!target.address.empty()) {
+    std::string address = target.address.find(':') != std::string::npos ? "[" + target.address + "]" : target.address;
+    auto port = endpoint.find("port");
+    if (port != endpoint.end() && port->is_number_integer()) address += ":" + std::to_string(port->get<int64_t>());
+    std::string host = string_or(endpoint, "host");
+    target.subject = host.empty() || host == target.address ? address : host + " (" + address + ")";
+  }
   if (auto error = endpoint.find("error"); error != endpoint.end() && error->is_string()) target.error = *error;
   if (auto handshake = endpoint.find("platform_handshake"); handshake != endpoint.end() && handshake->is_object()) {
     target.probe_success = handshake->value("completed", false);
@@ -104,6 +111,15 @@ std::string finding_target(const Finding& finding) {
   }
   if (auto connection = evidence.find("connection"); connection != evidence.end() && connection->is_object()) {
     return string_or(*connection, "server");
+  }
+  return "";
+}
+
+std::string finding_target(const Finding& finding, const std::vector<ReportTarget>& targets) {
+  std::string target = finding_target(finding);
+  if (!target.empty()) return target;
+  for (const auto& candidate : targets) {
+    if (!candidate.subject.empty() && finding.subject.starts_with(candidate.subject)) return candidate.target;
   }
   return "";
 }

@@ -26,6 +26,7 @@ struct ReportTarget {
   std::string target;    // "sbc.example.com:5061" (probe, scan) or "203.0.113.5:5061" (pcap server)
   std::string address;   // the address probed (probe, scan); empty for pcap
   std::string label;     // the scan's target label, else empty
+  std::string subject;   // how probe findings name it: "host (addr:port)" or "addr:port"
   std::optional<bool> probe_success;          // probe/scan: the platform handshake completed
   std::optional<bool> client_auth_requested;  // a CertificateRequest was seen (null: unknown)
   std::optional<uint64_t> suites_accepted;    // probe/scan with the suite scan
@@ -43,6 +44,10 @@ std::vector<ReportTarget> report_targets(const ReportDocument& document, const s
 // The target a finding is about: its endpoint (probe, scan), or the server
 // of its first example connection (pcap); empty when it names none.
 std::string finding_target(const Finding& finding);
+
+// The same, falling back to the target whose `subject` the finding's subject
+// starts with (probe findings that carry no endpoint evidence).
+std::string finding_target(const Finding& finding, const std::vector<ReportTarget>& targets);
 
 // "host:port" of a probe/scan endpoint JSON object.
 std::string endpoint_target(const nlohmann::json& endpoint);
