@@ -13,6 +13,9 @@ build_packages=(
 test_packages=(
   tshark tcpdump gnutls-bin faketime python3 clang libclang-rt-14-dev
   kamailio kamailio-tls-modules sip-tester
+  # Headless rendering of the HTML reports (tests/cli/report_chromium.test):
+  # with --no-install-recommends about 25 packages / 290 MB, no X server.
+  chromium fonts-dejavu-core
 )
 
 want=("${build_packages[@]}")
