@@ -4,13 +4,17 @@ the server certificate's subject and the SNI carry <script>, quotes and
 ampersands. The endpoint asks for a client certificate, the platform sends an
 empty one, the endpoint answers alert 116 (certificate_required).
 
-usage: make_hostile_capture.py CERT.der OUT.pcap
+usage: make_hostile_capture.py CERT.der OUT.pcap [CONNECTIONS [SERVERS]]
+  CONNECTIONS copies of the handshake (default 1), spread over SERVERS
+  endpoint addresses 203.0.113.x (default 1).
 """
 import struct
 import sys
 
 der = open(sys.argv[1], "rb").read()
 out = sys.argv[2]
+connections = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+servers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 client_ip, server_ip = bytes([198, 51, 100, 10]), bytes([203, 0, 113, 5])
 cport, sport = 40123, 5061
 
@@ -50,16 +54,21 @@ def tcp_packet(from_client, flags, seq, ack, payload=b""):
     return b"\x00" * 12 + b"\x08\x00" + ip + tcp
 
 
-packets = [tcp_packet(True, 0x02, 1000, 0), tcp_packet(False, 0x12, 5000, 1001), tcp_packet(True, 0x10, 1001, 5001)]
-seq = {"c": 1001, "s": 5001}
-for side, data in flows:
-    for at in range(0, len(data), 1400):
-        chunk = data[at:at + 1400]
-        other = "s" if side == "c" else "c"
-        packets.append(tcp_packet(side == "c", 0x18, seq[side], seq[other], chunk))
-        seq[side] += len(chunk)
-packets.append(tcp_packet(False, 0x11, seq["s"], seq["c"]))
+packets = []
+for n in range(connections):
+    cport = 20000 + n % 40000
+    server_ip = bytes([203, 0, 113, 5 + n % servers])
+    packets += [tcp_packet(True, 0x02, 1000, 0), tcp_packet(False, 0x12, 5000, 1001), tcp_packet(True, 0x10, 1001, 5001)]
+    seq = {"c": 1001, "s": 5001}
+    for side, data in flows:
+        for at in range(0, len(data), 1400):
+            chunk = data[at:at + 1400]
+            other = "s" if side == "c" else "c"
+            packets.append(tcp_packet(side == "c", 0x18, seq[side], seq[other], chunk))
+            seq[side] += len(chunk)
+    packets.append(tcp_packet(False, 0x11, seq["s"], seq["c"]))
+    packets.append(tcp_packet(True, 0x11, seq["c"], seq["s"] + 1))
 with open(out, "wb") as f:
     f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
     for i, p in enumerate(packets):
-        f.write(struct.pack("<IIII", 1775000000, i * 1000, len(p), len(p)) + p)
+        f.write(struct.pack("<IIII", 1775000000 + i // 1000, (i % 1000) * 1000, len(p), len(p)) + p)
