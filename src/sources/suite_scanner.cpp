@@ -20,7 +20,9 @@ namespace {
 
 constexpr uint16_t kTls12 = 0x0303;
 constexpr uint16_t kTls13 = 0x0304;
-constexpr std::array<uint16_t, 4> kVersions = {0x0301, 0x0302, kTls12, kTls13};
+// SSL 3.0 too: testssl.sh reports it, and a POODLE-era SBC still answering it
+// is worth knowing (SSL 2.0's different hello format is not worth building).
+constexpr std::array<uint16_t, 5> kVersions = {0x0300, 0x0301, 0x0302, kTls12, kTls13};
 constexpr std::array<uint16_t, 5> kTls13Suites = {0x1301, 0x1302, 0x1303, 0x1304, 0x1305};
 
 using Suites = std::vector<uint16_t>;
@@ -80,6 +82,7 @@ class Scanner {
       spec.x25519_public = key_share_;
     } else {
       spec.legacy_version = version;
+      if (version < 0x0301) spec.record_version = version;  // SSL 3.0 servers may insist
       // RFC 5246 §7.4.1.4.1: only a client offering TLS 1.2 sends signature_algorithms.
       if (version < kTls12) spec.signature_algorithms.clear();
     }
@@ -188,7 +191,7 @@ OfferResult judge_offer(Suites offered, const HelloAttemptResult& result) {
   return offer;
 }
 
-// Phase 1: the four versions and the platform's two offers.
+// Phase 1: the five versions and the platform's two offers.
 void probe_versions_and_offers(Scanner& scanner, const SuiteScanRequest& request, const Suites& candidates,
                                SuiteScanResult& out) {
   out.versions.resize(kVersions.size());

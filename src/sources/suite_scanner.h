@@ -6,7 +6,7 @@
 // with and without the deprecated suites.
 //
 // Phases, each parallel up to max_connections and each needing the one before:
-//   1. versions (1.0, 1.1, 1.2 without supported_versions; 1.3 with it) and
+//   1. versions (SSL 3.0, TLS 1.0, 1.1, 1.2 without supported_versions; 1.3 with it) and
 //      the two platform offers;
 //   2. TLS 1.2 suites: the candidates split round-robin into groups, each
 //      offered repeatedly with the chosen suite removed until the server refuses;
@@ -74,7 +74,7 @@ struct ScanAttempt {
 };
 
 struct SuiteScanResult {
-  std::vector<VersionSupport> versions;   // TLS 1.0, 1.1, 1.2, 1.3, in that order
+  std::vector<VersionSupport> versions;   // SSL 3.0, TLS 1.0, 1.1, 1.2, 1.3, in that order
   std::vector<uint16_t> suites_accepted;  // TLS 1.2, in candidate order
   bool preference_tested = false;         // needs two accepted suites and both answers
   bool server_preference = false;         // the server's order decides, not the client's
