@@ -44,7 +44,7 @@ run() {
   local name=$1
   shift
   /usr/bin/time -f "%e %M" -o "$LOG/$name.one" "$@" >"$LOG/$name.out" 2>"$LOG/$name.err" || true
-  cat "$LOG/$name.one" >>"$LOG/$name"
+  tail -1 "$LOG/$name.one" >>"$LOG/$name"  # time prefixes "Command exited with …" on failure
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
