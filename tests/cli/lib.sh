@@ -66,7 +66,8 @@ expect_golden() {
 
 # Batched JSON assertions: python starts slowly on a loaded machine, so every
 # `want EXPR VALUE` of a scenario ($SCENARIO names it) is evaluated in one run by `check_wants`
-# (same meaning as expect_json: str() of the expression over the JSON `d`).
+# (same meaning as expect_json: str() of the expression over the JSON `d`; `C` is
+# d['connections']).
 WANTS=()
 want() { WANTS+=("$1" "$2"); }
 want_findings() { want "' '.join(sorted({f['id'] for f in d['findings']}))" "$1"; }
@@ -79,6 +80,7 @@ try:
     d = json.loads(sys.stdin.read())
 except Exception as error:
     d = None; bad = "no JSON on stdout: %s" % error
+C = d.get("connections", []) if isinstance(d, dict) else []  # shorthand for expressions
 for expr in sys.argv[1::2]:
     try:
         out = str(eval(expr)) if d is not None else "ERROR " + bad

@@ -68,31 +68,9 @@ listen_wait_connections() {
   return 1
 }
 
-LN_WANTS=()
-ln_want() { LN_WANTS+=("$1" "$2"); }
-ln_check() {
-  local scenario=$1 i
-  local -a got
-  mapfile -d '' got < <(python3 -c '
-import json, sys
-try:
-    d = json.loads(sys.stdin.read()); bad = ""
-except Exception as error:
-    d = None; bad = "no JSON on stdout: %s" % error
-C = (d or {}).get("connections", [])
-for expr in sys.argv[1::2]:
-    try:
-        out = str(eval(expr)) if d is not None else "ERROR " + bad
-    except Exception as error:
-        out = "ERROR %s: %s" % (type(error).__name__, error)
-    sys.stdout.write(out + "\0")
-' "${LN_WANTS[@]}" <<<"$STDOUT")
-  for ((i = 0; i < ${#LN_WANTS[@]}; i += 2)); do
-    [[ "${got[i / 2]:-}" == "${LN_WANTS[i + 1]}" ]] ||
-      fail "$scenario: json ${LN_WANTS[i]} = '${got[i / 2]:-}', expected '${LN_WANTS[i + 1]}'"
-  done
-  LN_WANTS=()
-}
+# Batched JSON assertions: lib.sh's want/check_wants, the scenario named at the check.
+ln_want() { want "$@"; }
+ln_check() { SCENARIO=$1 check_wants; }
 
 # A SIP request with CRLF line ends and a correct Content-Length (no body).
 sip_request() {
