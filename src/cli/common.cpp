@@ -124,4 +124,29 @@ int emit_report(ReportDocument& document, const Session& session) {
   return exit_code_for(document.findings, session);
 }
 
+StreamedReport::StreamedReport(const Session& session, bool stream_json) {
+  if (!stream_json) return;
+  output_.emplace(session);
+  stream_.emplace(output_->stream(), "connections");
+}
+
+bool StreamedReport::add(const nlohmann::json& connection, bool flush) {
+  if (!stream_) return false;
+  stream_->add(connection);
+  if (flush) output_->stream().flush();
+  return true;
+}
+
+int StreamedReport::finish(ReportDocument& document, const Session& session) {
+  if (!stream_) return emit_report(document, session);
+  finalise_document(document, session);
+  stream_->finish(document, TRUNKCHECK_VERSION);
+  if (output_->failed(session)) return kExitInput;
+  return exit_code_for(document.findings, session);
+}
+
+void StreamedReport::abandon(ReportDocument& document) {
+  if (stream_) stream_->finish(document, TRUNKCHECK_VERSION);
+}
+
 }  // namespace tc::cli

@@ -12,6 +12,7 @@
 #include "model/instant.h"
 #include "policy/profile.h"
 #include "report/document.h"
+#include "report/json_report.h"
 
 namespace tc::cli {
 
@@ -74,11 +75,32 @@ std::vector<std::string> deprecated_suite_codes(const Session& session);
 // --fail-on as a severity; nullopt for "none".
 std::optional<Severity> fail_on_of(const Session& session);
 
+class StreamedReport;  // below
+
 // Sorts the findings and fills the document's at/profile (before rendering).
 void finalise_document(ReportDocument& document, const Session& session);
 // 1 when a finding is at or above --fail-on, else 0.
 int exit_code_for(const Findings& findings, const Session& session);
 // Prints an input/runtime error to stderr: "trunkcheck: <message>".
 void print_error(const std::string& message);
+
+// A report whose `connections[]` are written as they complete (JSON only, so
+// memory stays flat); other formats collect the document and render it at the end.
+class StreamedReport {
+ public:
+  StreamedReport(const Session& session, bool stream_json);
+  // Adds one connection to the stream (flushed when `flush`: a live run's
+  // JSON can be followed as it grows); false when not streaming.
+  bool add(const nlohmann::json& connection, bool flush = false);
+  [[nodiscard]] bool streaming() const { return stream_.has_value(); }
+  // Renders (or ends the stream) and returns the contract's exit code.
+  int finish(ReportDocument& document, const Session& session);
+  // Ends the stream after a fatal input error so stdout stays valid JSON.
+  void abandon(ReportDocument& document);
+
+ private:
+  std::optional<ReportOutput> output_;
+  std::optional<JsonStreamWriter> stream_;
+};
 
 }  // namespace tc::cli

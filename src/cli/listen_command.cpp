@@ -144,12 +144,7 @@ int run_listen(ListenOptions& options) {
   ListenSetup setup{options.self_signed, options.request_client_cert};
 
   bool json = session->options.format == "json";
-  std::optional<ReportOutput> output;
-  std::optional<JsonStreamWriter> stream;
-  if (json) {
-    output.emplace(*session);
-    stream.emplace(output->stream(), "connections");
-  }
+  StreamedReport report(*session, json);
   ClientFindingGroups groups;
   uint64_t judged = 0, validating = 0, skipping = 0, with_anomalies = 0;
   auto on_connection = [&](Connection&& connection) {
@@ -165,10 +160,7 @@ int run_listen(ListenOptions& options) {
       groups.add(finding, connection, judged);
       if (std::find(ids.begin(), ids.end(), finding.id) == ids.end()) ids.push_back(finding.id);
     }
-    if (stream) {
-      stream->add(connection_to_json(connection, ids));
-      output->stream().flush();  // a live listener's JSON can be followed as it grows
-    }
+    if (report.streaming()) report.add(connection_to_json(connection, ids), true);
     if (!json) std::cout << one_line_verdict(connection, findings, check) << std::endl;
     return options.count == 0 || judged < options.count;
   };
@@ -232,11 +224,7 @@ int run_listen(ListenOptions& options) {
     document.notes.push_back("the listener accepts the platform's supported suites, partly assumed: " +
                              session->profile.supported_suites_note);
   }
-  if (!stream) return emit_report(document, *session);
-  finalise_document(document, *session);
-  stream->finish(document, TRUNKCHECK_VERSION);
-  if (output->failed(*session)) return kExitInput;
-  return exit_code_for(document.findings, *session);
+  return report.finish(document, *session);
 }
 
 }  // namespace

@@ -125,12 +125,7 @@ int run_pcap(PcapOptions& options) {
 
   // JSON streams its connections as they complete (flat memory on big captures).
   bool json = session->options.format == "json";
-  std::optional<ReportOutput> output;
-  std::optional<JsonStreamWriter> stream;
-  if (json) {
-    output.emplace(*session);
-    stream.emplace(output->stream(), "connections");
-  }
+  StreamedReport report(*session, json);
   // HTML draws ladders for a bounded set of connections with findings: the
   // first of each (server, direction, finding ids), at most kHtmlLadders;
   // later connections of a drawn kind are counted on it.
@@ -174,8 +169,8 @@ int run_pcap(PcapOptions& options) {
       groups.add(finding, connection);
       if (std::find(ids.begin(), ids.end(), finding.id) == ids.end()) ids.push_back(finding.id);
     }
-    if (stream && (options.list == "all" || (options.list == "findings" && !ids.empty()))) {
-      stream->add(connection_to_json(connection, ids));
+    if (report.streaming() && (options.list == "all" || (options.list == "findings" && !ids.empty()))) {
+      report.add(connection_to_json(connection, ids));
     }
     if (per_server) servers.add(connection);
     if (html && !ids.empty()) {
@@ -233,7 +228,7 @@ int run_pcap(PcapOptions& options) {
     }
   }
   if (sources_read == 0) {
-    if (stream) stream->finish(document, TRUNKCHECK_VERSION);  // keep stdout valid JSON
+    report.abandon(document);  // keep stdout valid JSON
     return kExitInput;
   }
 
@@ -295,11 +290,7 @@ int run_pcap(PcapOptions& options) {
                                     {"not_drawn", not_drawn},
                                     {"cap", kHtmlLadders}};
   }
-  if (!stream) return emit_report(document, *session);
-  finalise_document(document, *session);
-  stream->finish(document, TRUNKCHECK_VERSION);
-  if (output->failed(*session)) return kExitInput;
-  return exit_code_for(document.findings, *session);
+  return report.finish(document, *session);
 }
 
 }  // namespace
