@@ -1,6 +1,6 @@
 """Hostile clients for tests/cli/listen_hostile.test.
 
-  listen_hostile.py PORT garbage|sslv2|midway|flood N
+  listen_hostile.py PORT garbage|sslv2|midway|trickle|endless|reset|flood N
 """
 import resource
 import socket
@@ -43,6 +43,45 @@ elif mode == "midway":
     s.sendall(hello[:30])
     time.sleep(0.2)
     s.close()
+elif mode in ("trickle", "reset"):
+    # A TLS 1.2 ClientHello (suites c02f/c030, x25519/P-256, RSA signatures).
+    def ext(kind, data):
+        return kind.to_bytes(2, "big") + len(data).to_bytes(2, "big") + data
+    extensions = (ext(10, bytes.fromhex("0004001d0017")) + ext(11, bytes.fromhex("0100")) +
+                  ext(13, bytes.fromhex("000408040401")) + ext(0xff01, b"\x00"))
+    body = (bytes.fromhex("0303") + bytes(32) + b"\x00" + bytes.fromhex("0004c02fc030") + b"\x01\x00" +
+            len(extensions).to_bytes(2, "big") + extensions)
+    handshake = b"\x01" + len(body).to_bytes(3, "big") + body
+    hello = b"\x16\x03\x01" + len(handshake).to_bytes(2, "big") + handshake
+    s = connect()
+    if mode == "trickle":
+        # One byte every half second: the handshake timeout must cut it off.
+        try:
+            for byte in hello:
+                s.send(bytes([byte]))
+                time.sleep(0.5)
+        except OSError:
+            pass
+    else:
+        # Read the ServerHello, then reset the connection (RST, not FIN).
+        import struct
+        s.sendall(hello)
+        s.settimeout(5)
+        try:
+            s.recv(5)
+        except OSError:
+            pass
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+elif mode == "endless":
+    # A ClientHello claiming 16 MB, fed 16 KiB records until the listener hangs up.
+    s = connect()
+    try:
+        s.sendall(b"\x16\x03\x01\x40\x00" + b"\x01\xff\xff\xff" + bytes(16384 - 4))
+        for _ in range(2000):
+            s.sendall(b"\x16\x03\x01\x40\x00" + bytes(16384))
+    except OSError:
+        pass
 elif mode == "flood":
     # N connections that say nothing; held until stdin closes.
     n = int(sys.argv[3])
