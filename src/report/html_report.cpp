@@ -29,6 +29,7 @@ th,td{border:1px solid #d5d8de;padding:4px 7px;text-align:left;vertical-align:to
 th{background:#eef0f4;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:"DejaVu Sans Mono",monospace;font-size:12.5px;word-break:break-all}
+table.targets td:nth-child(2) code{word-break:normal;white-space:nowrap}
 .sev{display:inline-block;min-width:64px;text-align:center;color:#fff;border-radius:4px;padding:1px 6px;font-size:12px;font-weight:bold;text-transform:uppercase}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}
 .sev-low{background:var(--low)}.sev-info{background:var(--info)}.sev-ok{background:var(--ok)}
@@ -399,9 +400,9 @@ class Html {
       }
       if (endpoint.contains("sip") && endpoint["sip"].is_object()) {
         const auto& sip = endpoint["sip"];
-        std::string answer = sip["status"].is_null()
-                                 ? "<span class=\"bad\">no answer</span> " + esc(str(sip, "error"))
-                                 : esc(scalar(sip["status"]) + " " + str(sip, "reason"));
+        const nlohmann::json status = sip.value("status", nlohmann::json());
+        std::string answer = status.is_null() ? "<span class=\"bad\">no answer</span> " + esc(str(sip, "error"))
+                                              : esc(scalar(status) + " " + str(sip, "reason"));
         std::string server = str(sip, "server");
         if (!server.empty()) answer += " — <code>" + esc(server) + "</code>";
         row("SIP OPTIONS", answer);
@@ -490,7 +491,8 @@ class Html {
       std::string alerts;
       if (connection.contains("alerts") && connection["alerts"].is_array()) {
         for (const auto& alert : connection["alerts"]) {
-          if (!alert["description"].is_null()) alerts += (alerts.empty() ? "" : ", ") + scalar(alert["description"]) + " " + str(alert, "name");
+          const nlohmann::json description = alert.value("description", nlohmann::json());
+          if (!description.is_null()) alerts += (alerts.empty() ? "" : ", ") + scalar(description) + " " + str(alert, "name");
         }
       }
       std::string cipher = str(connection, "cipher");
