@@ -310,9 +310,15 @@ class ScriptedTlsServer {
   }
 
   static std::vector<uint8_t> record(uint8_t type, const std::vector<uint8_t>& body) {
-    std::vector<uint8_t> out = {type, 3, 3, static_cast<uint8_t>(body.size() >> 8),
-                                static_cast<uint8_t>(body.size())};
-    out.insert(out.end(), body.begin(), body.end());
+    // Sized once and filled in place: GCC 12 at -O3 reports a false
+    // -Warray-bounds on inserting into a 5-byte initializer-list vector.
+    std::vector<uint8_t> out(5 + body.size());
+    out[0] = type;
+    out[1] = 3;
+    out[2] = 3;
+    out[3] = static_cast<uint8_t>(body.size() >> 8);
+    out[4] = static_cast<uint8_t>(body.size());
+    std::copy(body.begin(), body.end(), out.begin() + 5);
     return out;
   }
   static std::vector<uint8_t> alert(uint8_t description) { return record(21, {2, description}); }
