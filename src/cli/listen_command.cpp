@@ -73,12 +73,12 @@ std::string one_line_verdict(const Connection& connection, const Findings& findi
                      anomalies, ids.empty() ? "" : ": " + ids);
 }
 
-std::optional<sources::ServerCredentials> credentials_for(const ListenOptions& options, int& exit_code) {
+std::optional<sources::ServerCredentials> credentials_for(const ListenOptions& options, Instant now,
+                                                          int& exit_code) {
   std::string error;
   if (options.self_signed) {
     // The client judges the throwaway chain by its own clock, so it must be
-    // current whatever --at says.
-    Instant now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    // current whatever --at says (Session::now, not --at).
     auto forged = sources::throwaway_credentials(options.name, now, error);
     if (!forged) {
       print_error("cannot create the throwaway certificate: " + error);
@@ -106,7 +106,7 @@ int run_listen(ListenOptions& options) {
     print_error("--cert and --key go together");
     return kExitUsage;
   }
-  auto credentials = credentials_for(options, exit_code);
+  auto credentials = credentials_for(options, session->now, exit_code);
   if (!credentials) return exit_code;
   std::string error;
   x509::SslCtxPtr context =
@@ -115,6 +115,12 @@ int run_listen(ListenOptions& options) {
     print_error(error);
     return kExitInput;
   }
+  // Loading the trust store (the system's by default) takes a while: done
+  // before "listening on", so the first clients do not wait for it.
+  ReportDocument document;
+  document.command = "listen";
+  if (!options.self_signed) warn_if_key_exposed(options.key_path, document);
+  TrustSetup trust = build_trust(*session, document);
   sources::ListenerOptions listener_options;
   listener_options.bind = options.bind;
   listener_options.port = static_cast<uint16_t>(options.port);
@@ -136,9 +142,6 @@ int run_listen(ListenOptions& options) {
               << std::endl;
   }
 
-  ReportDocument document;
-  document.command = "listen";
-  TrustSetup trust = build_trust(*session, document);
   sources::EvidenceCompleter completer(trust.store, session->at);
   RuleContext rule_context{session->at, &session->profile, Purpose::server, std::nullopt};
   ListenSetup setup{options.self_signed, options.request_client_cert};
