@@ -1,5 +1,7 @@
 #include "cli/common.h"
 
+#include <sys/stat.h>
+
 #include <unistd.h>
 
 #include <chrono>
@@ -30,6 +32,15 @@ void add_global_options(CLI::App& command, GlobalOptions& options, const std::ve
   command.add_flag("-v,--verbose", options.verbose, "Show detail and remediation under each finding");
   command.add_flag("--no-color", options.no_colour, "Never colour the text output");
   command.add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
+}
+
+void warn_if_key_exposed(const std::string& key_path, ReportDocument& document) {
+  struct stat info {};
+  if (stat(key_path.c_str(), &info) == 0 && (info.st_mode & 044) != 0) {
+    std::string message = key_path + ": private key file is readable by group or others (chmod 600)";
+    print_error("warning: " + message);
+    document.notes.push_back(message);
+  }
 }
 
 void print_error(const std::string& message) { std::cerr << "trunkcheck: " << message << "\n"; }

@@ -81,6 +81,9 @@ class StreamedReport;  // below
 void finalise_document(ReportDocument& document, const Session& session);
 // 1 when a finding is at or above --fail-on, else 0.
 int exit_code_for(const Findings& findings, const Session& session);
+// A private key file readable by group or others: a warning on stderr and a
+// note in the report (issue 7), naming the file, never quoting the key.
+void warn_if_key_exposed(const std::string& key_path, ReportDocument& document);
 // Prints an input/runtime error to stderr: "trunkcheck: <message>".
 void print_error(const std::string& message);
 

@@ -28,16 +28,6 @@ struct ProbeOptions {
   bool skip_suites = false;
 };
 
-// Issue 7: a key readable by group or others is worth a warning (never its content).
-void warn_if_key_exposed(const std::string& path, ReportDocument& document) {
-  struct stat info {};
-  if (stat(path.c_str(), &info) == 0 && (info.st_mode & 044) != 0) {
-    std::string message = path + ": private key file is readable by group or others (chmod 600)";
-    print_error("warning: " + message);
-    document.notes.push_back(message);
-  }
-}
-
 int run_probe(const ProbeOptions& options) {
   int exit_code = kExitOk;
   auto session = open_session(options.global, exit_code);

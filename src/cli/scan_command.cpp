@@ -199,6 +199,7 @@ int run_scan(const ScanOptions& options) {
     std::string load_error;
     auto& slot = credentials[credential_key(cert, key)];
     if (slot.first || !slot.second.empty()) return;
+    warn_if_key_exposed(key, document);
     slot.first = sources::load_client_credential(cert, key, load_error);
     if (!slot.first) slot.second = load_error.empty() ? cert + ": cannot be loaded" : load_error;
   };
