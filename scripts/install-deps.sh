@@ -13,6 +13,7 @@ build_packages=(
 test_packages=(
   tshark tcpdump gnutls-bin faketime python3 clang libclang-rt-14-dev
   kamailio kamailio-tls-modules sip-tester
+  libgnutls28-dev  # bench/listen_load_gnutls.cpp: the cheaper load generator of listen_bench.sh
   # Headless rendering of the HTML reports (tests/cli/report_chromium.test):
   # with --no-install-recommends about 25 packages / 290 MB, no X server.
   chromium fonts-dejavu-core
