@@ -34,7 +34,7 @@ done
 # Debian 12's first ca-certificates (20230311) lacks roots the platform
 # publishes (Telekom Security 2020/2023); the bookworm update has them.
 ca_version=$(dpkg-query -W -f='${Version}' ca-certificates 2>/dev/null || true)
-if [[ -n "$ca_version" ]] && dpkg --compare-versions "$ca_version" lt 20250419; then
+if [[ -n "$ca_version" ]] && dpkg --compare-versions "$ca_version" lt 20250419~; then  # ~: 20250419~deb12u2 counts
   missing+=(ca-certificates)
 fi
 
