@@ -148,6 +148,12 @@ bool StreamedReport::add(const nlohmann::json& connection, bool flush) {
   return true;
 }
 
+bool StreamedReport::add_serialized(std::string_view connection) {
+  if (!stream_) return false;
+  stream_->add_serialized(connection);
+  return true;
+}
+
 int StreamedReport::finish(ReportDocument& document, const Session& session) {
   if (!stream_) return emit_report(document, session);
   finalise_document(document, session);

@@ -1,5 +1,6 @@
 #include "cli/pcap_command.h"
 
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,21 +10,16 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
-#include <set>
-#include <unordered_map>
+#include <thread>
 
 #include "cli/common.h"
+#include "cli/pcap_connection_judge.h"
+#include "cli/pcap_tally.h"
 #include "cli/trust_setup.h"
-#include "policy/cipher_registry.h"
-#include "report/connection_json.h"
-#include "report/finding_groups.h"
-#include "report/json_report.h"
-#include "report/report_targets.h"
-#include "rules/connection_rules.h"
 #include "sources/endpoint_matcher.h"
-#include "sources/evidence_completer.h"
 #include "sources/live_capture.h"
 #include "wire/capture.h"
+#include "wire/parallel_capture.h"
 
 namespace tc::cli {
 
@@ -45,13 +41,7 @@ struct PcapOptions {
   std::string host;
   std::string list = "all";
   size_t max_connections = 100000;
-};
-
-struct DirectionCounts {
-  uint64_t inbound = 0, outbound = 0, unknown = 0;
-  void add(Direction direction) {
-    (direction == Direction::inbound ? inbound : direction == Direction::outbound ? outbound : unknown)++;
-  }
+  int threads = 0;  // 0: one per available CPU
 };
 
 // "\rcapture.pcap: 512 of 1000 MB (51%), 850 MB/s, ETA 1 s" on stderr (a TTY).
@@ -78,14 +68,12 @@ std::function<void(uint64_t)> progress_printer(const std::string& file) {
   };
 }
 
-std::string one_line_verdict(const Connection& connection, const Findings& findings) {
-  std::string ids;
-  for (const auto& finding : findings) ids += (ids.empty() ? "" : " ") + finding.id;
-  return fmt::format("{} {} {} cipher {} {}{}", connection_label(connection), to_string(connection.direction),
-                     connection.version ? format_tls_version(*connection.version) : "no ServerHello",
-                     connection.cipher ? format_suite_code(*connection.cipher) : "-",
-                     connection.established ? "established" : "not established",
-                     ids.empty() ? "" : ": " + ids);
+// Worker threads for capture files: the CPUs this process may run on.
+size_t available_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 int run_pcap(PcapOptions& options) {
@@ -113,7 +101,6 @@ int run_pcap(PcapOptions& options) {
   document.command = "pcap";
   TrustSetup trust = build_trust(*session, document);
   sources::EndpointMatcher matcher(endpoints, platforms, session->profile.platform_host_patterns);
-  sources::EvidenceCompleter completer(trust.store, session->at);
   RuleContext context{session->at, &session->profile, Purpose::server,
                       options.host.empty() ? std::nullopt : std::optional<std::string>(options.host)};
 
@@ -124,74 +111,29 @@ int run_pcap(PcapOptions& options) {
   capture.max_connections = options.max_connections;
 
   // JSON streams its connections as they complete (flat memory on big captures).
-  bool json = session->options.format == "json";
-  StreamedReport report(*session, json);
-  // HTML draws ladders for a bounded set of connections with findings: the
-  // first of each (server, direction, finding ids), at most kHtmlLadders;
-  // later connections of a drawn kind are counted on it.
-  constexpr size_t kHtmlLadders = 50;
-  const bool html = session->options.format == "html";
-  const bool per_server = session->options.format == "prometheus" || session->options.format == "junit";
-  nlohmann::json ladders = nlohmann::json::array();
-  std::unordered_map<std::string, size_t> ladder_kinds;
-  uint64_t with_findings = 0, not_drawn = 0;
-  ServerFacts servers;
-  FindingGroups groups;
-  std::unordered_map<std::string, Findings> chain_findings;  // bounded: cleared at 1,024 chains
-  DirectionCounts directions;
-  uint64_t connections_seen = 0;
-  bool live = !options.interface_name.empty();
-  bool print_each = live && session->options.format == "text";
-  auto on_connection = [&](Connection&& connection) {
-    sources::EvidenceCompleter::Completed evidence = completer.complete(connection);
-    connection.direction = matcher.direction_of(connection);
-    Findings findings = judge_handshake(connection, context);
-    // The chain half depends only on the chain and the name: judge each once.
-    std::optional<std::string> name = context.host ? context.host : connection.sni;
-    std::string chain_key = name.value_or("") + "|" + evidence.chain_key;
-    auto cached = chain_findings.find(chain_key);
-    if (cached == chain_findings.end()) {
-      if (chain_findings.size() >= 1024) chain_findings.clear();
-      cached = chain_findings
-                   .emplace(chain_key, judge_server_chain(connection.server_chain, name, evidence.server_chain,
-                                                          context))
-                   .first;
-    }
-    nlohmann::json named_connection = connection_evidence(connection);
-    for (Finding finding : cached->second) {
-      finding.evidence["connection"] = named_connection;
-      findings.push_back(std::move(finding));
-    }
-    ++connections_seen;
-    directions.add(connection.direction);
-    std::vector<std::string> ids;
-    for (const auto& finding : findings) {
-      groups.add(finding, connection);
-      if (std::find(ids.begin(), ids.end(), finding.id) == ids.end()) ids.push_back(finding.id);
-    }
-    if (report.streaming() && (options.list == "all" || (options.list == "findings" && !ids.empty()))) {
-      report.add(connection_to_json(connection, ids));
-    }
-    if (per_server) servers.add(connection);
-    if (html && !ids.empty()) {
-      ++with_findings;
-      std::vector<std::string> sorted_ids = ids;
-      std::sort(sorted_ids.begin(), sorted_ids.end());
-      std::string kind = connection.server + "|" + std::string(to_string(connection.direction));
-      for (const auto& id : sorted_ids) kind += "|" + id;
-      if (auto drawn = ladder_kinds.find(kind); drawn != ladder_kinds.end()) {
-        auto& similar = ladders[drawn->second]["similar_connections"];
-        similar = similar.get<uint64_t>() + 1;
-      } else if (ladders.size() < kHtmlLadders) {
-        ladder_kinds.emplace(kind, ladders.size());
-        nlohmann::json drawn_connection = connection_to_json(connection, ids);
-        drawn_connection["similar_connections"] = 0;
-        ladders.push_back(std::move(drawn_connection));
-      } else {
-        ++not_drawn;
-      }
-    }
-    if (print_each) std::cout << one_line_verdict(connection, findings) << std::endl;
+  const std::string& format = session->options.format;
+  StreamedReport report(*session, format == "json");
+  const bool live = !options.interface_name.empty();
+  PcapTally tally(report, format, live && format == "text");
+  const auto listing = format != "json"              ? ConnectionJudge::Listing::none
+                       : options.list == "all"      ? ConnectionJudge::Listing::all
+                       : options.list == "findings" ? ConnectionJudge::Listing::with_findings
+                                                    : ConnectionJudge::Listing::none;
+  // One judge per worker thread (its caches are its own); files only: a live
+  // capture runs on one thread.
+  const size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads) : available_cpus();
+  std::vector<std::unique_ptr<ConnectionJudge>> judges;
+  std::vector<wire::WorkerStage> stages;
+  for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
+    ConnectionJudge& judge = *judges.emplace_back(
+        std::make_unique<ConnectionJudge>(trust.store, matcher, context, listing));
+    stages.push_back([&judge](Connection&& connection) -> std::unique_ptr<wire::WorkerOutput> {
+      return std::make_unique<JudgedConnection>(judge.judge(std::move(connection)));
+    });
+  }
+  auto on_connection = [&](Connection&& connection) { tally.add(judges.front()->judge(std::move(connection))); };
+  auto on_judged = [&](std::unique_ptr<wire::WorkerOutput> output) {
+    tally.add(std::move(static_cast<JudgedConnection&>(*output)));
   };
 
   wire::CaptureStats stats;
@@ -200,7 +142,8 @@ int run_pcap(PcapOptions& options) {
   for (const auto& file : options.files) {
     std::vector<wire::CaptureDiagnostic> diagnostics;
     if (show_progress) capture.progress = progress_printer(file);
-    bool ok = wire::read_capture(file, capture, on_connection, stats, diagnostics);
+    bool ok = threads > 1 ? wire::read_capture_parallel(file, capture, stages, on_judged, stats, diagnostics)
+                          : wire::read_capture(file, capture, on_connection, stats, diagnostics);
     for (const auto& diagnostic : diagnostics) {
       std::string message = diagnostic.message;
       if (message.rfind(file, 0) != 0) message = file + ": " + message;
@@ -231,65 +174,8 @@ int run_pcap(PcapOptions& options) {
     report.abandon(document);  // keep stdout valid JSON
     return kExitInput;
   }
-
-  document.findings = groups.findings();
-  nlohmann::json counts = nlohmann::json::object();
-  for (const auto& [id, count] : groups.connections_per_id()) counts[id] = count;
-  document.summary_counts = counts;
-  document.sections["capture"] = {{"files", options.files},
-                                  {"interface", options.interface_name},
-                                  {"frames", stats.frames},
-                                  {"bytes", stats.bytes},
-                                  {"tls_connections", connections_seen},
-                                  {"other_tcp_connections", stats.connections_other},
-                                  {"directions",
-                                   {{"inbound", directions.inbound},
-                                    {"outbound", directions.outbound},
-                                    {"unknown", directions.unknown}}},
-                                  {"skipped",
-                                   {{"ip_fragments", stats.ip_fragments_skipped},
-                                    {"non_ip", stats.non_ip},
-                                    {"non_tcp", stats.non_tcp},
-                                    {"malformed", stats.malformed},
-                                    {"unsupported_link_type", stats.unsupported_link_type},
-                                    {"connections_evicted", stats.connections_evicted},
-                                    {"lost_bytes", stats.lost_bytes}}}};
-  TextSection summary{"Capture", {}};
-  summary.lines.push_back(fmt::format("{} frames, {} bytes; {} TLS connections ({} inbound, {} outbound, {} unknown "
-                                      "direction); {} other TCP connections",
-                                      stats.frames, stats.bytes, connections_seen, directions.inbound,
-                                      directions.outbound, directions.unknown, stats.connections_other));
-  if (stats.ip_fragments_skipped || stats.malformed || stats.lost_bytes || stats.connections_evicted) {
-    summary.lines.push_back(fmt::format("skipped: {} IP fragments, {} malformed frames, {} lost bytes, {} connections "
-                                        "evicted at the tracking cap",
-                                        stats.ip_fragments_skipped, stats.malformed, stats.lost_bytes,
-                                        stats.connections_evicted));
-  }
-  if (directions.unknown > 0 && endpoints.empty() && platforms.empty()) {
-    document.notes.push_back("direction unknown for some connections: give --endpoint (the customer side) or "
-                             "--platform (the cloud side) to judge inbound and outbound calls separately");
-  }
-  if (session->profile.supported_suites_assumed && directions.inbound > 0) {
-    document.notes.push_back("the platform's supported suites are partly assumed: " +
-                             session->profile.supported_suites_note);
-  }
-  document.text_sections.push_back(std::move(summary));
-  if (per_server) {
-    document.sections["servers"] = servers.to_json();
-    if (servers.servers_omitted() > 0) {
-      document.notes.push_back(fmt::format("per-server metrics cover the first 10000 servers; {} connections to "
-                                           "further servers are not broken down",
-                                           servers.servers_omitted()));
-    }
-  }
-  if (html) {
-    document.sections["connections"] = std::move(ladders);
-    document.sections["ladders"] = {{"connections", connections_seen},
-                                    {"with_findings", with_findings},
-                                    {"drawn", ladder_kinds.size()},
-                                    {"not_drawn", not_drawn},
-                                    {"cap", kHtmlLadders}};
-  }
+  tally.fill(document, {options.files, options.interface_name, stats, endpoints.empty() && platforms.empty()},
+             *session);
   return report.finish(document, *session);
 }
 
@@ -318,6 +204,10 @@ void register_pcap_command(CLI::App& app, int& exit_code) {
                       "Connections tracked at once; the oldest idle one is dropped beyond this")
       ->check(CLI::Range(1, 10000000))
       ->default_str("100000");
+  command->add_option("--threads", options->threads,
+                      "Worker threads for capture files (default: one per available CPU; a live capture uses "
+                      "one). The output is the same for any number")
+      ->check(CLI::Range(1, 256));
   add_global_options(*command, options->global, kReportFormats);
   command->callback([options, &exit_code] { exit_code = run_pcap(*options); });
 }

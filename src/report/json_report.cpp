@@ -40,6 +40,11 @@ void JsonStreamWriter::add(const nlohmann::json& element) {
   first_ = false;
 }
 
+void JsonStreamWriter::add_serialized(std::string_view element) {
+  out_ << (first_ ? "\n    " : ",\n    ") << element;
+  first_ = false;
+}
+
 void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version) {
   // Key by key straight into the stream: no copy of the whole rest as one string.
   nlohmann::ordered_json rest = document_json(document, version);

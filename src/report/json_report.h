@@ -21,6 +21,8 @@ class JsonStreamWriter {
  public:
   JsonStreamWriter(std::ostream& out, std::string_view array_key);
   void add(const nlohmann::json& element);
+  // An element already rendered as compact JSON (element.dump()), e.g. on another thread.
+  void add_serialized(std::string_view element);
   void finish(const ReportDocument& document, std::string_view version);
 
  private:

@@ -17,6 +17,15 @@ bool starts_client_hello(std::span<const uint8_t> p) {
 
 }  // namespace
 
+FlowKey flow_key_of(const IpPacket& ip, const TcpSegment& tcp, int& sender) {
+  if (std::tie(ip.source, tcp.source_port) <= std::tie(ip.destination, tcp.destination_port)) {
+    sender = 0;
+    return {ip.source, ip.destination, tcp.source_port, tcp.destination_port};
+  }
+  sender = 1;
+  return {ip.destination, ip.source, tcp.destination_port, tcp.source_port};
+}
+
 size_t FlowKeyHash::operator()(const FlowKey& key) const {
   // Word-at-a-time multiply/rotate mixing with a splitmix64 finaliser: every
   // segment of a tracked port is looked up, and a byte-wise hash over the 36
@@ -48,6 +57,7 @@ struct FlowTable::Flow : StreamSink {
   bool mid_stream_noted = false;
   bool reported = false;  // closed and handed to the sink; only a tombstone remains
   uint64_t first_frame = 0;
+  uint64_t last_frame = 0;  // its place in the least-recently-used order
   double first_time = 0;
   int current = 0;  // endpoint whose data is being delivered
 
@@ -63,7 +73,7 @@ struct FlowTable::Flow : StreamSink {
   }
 };
 
-FlowTable::FlowTable(const CaptureOptions& options, ConnectionSink sink, CaptureStats& stats)
+FlowTable::FlowTable(const CaptureOptions& options, OrderedConnectionSink sink, CaptureStats& stats)
     : options_(options), sink_(std::move(sink)), stats_(stats) {
   for (uint16_t port : options_.ports) ports_.set(port);
 }
@@ -85,6 +95,7 @@ FlowTable::Flow* FlowTable::create(const FlowKey& key, uint64_t frame, double ti
   flow.port[0] = key.low_port;
   flow.port[1] = key.high_port;
   flow.first_frame = frame;
+  flow.last_frame = frame;
   flow.first_time = timestamp;
   index_.emplace(key, it);
   return &flow;
@@ -106,21 +117,9 @@ void FlowTable::decide_roles(Flow& flow, int sender, const TcpSegment& tcp) {
 }
 
 void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t frame, double timestamp) {
-  ++stats_.tcp_segments;
-  const bool on_port = configured_port(tcp.source_port) || configured_port(tcp.destination_port);
-  if (!on_port && !options_.detect_any_port) {
-    // Counted once per connection attempt, without tracking it.
-    if ((tcp.flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn) ++stats_.connections_other;
-    return;
-  }
-  FlowKey key;
+  now_ = {frame, 0};
   int sender = 0;
-  if (std::tie(ip.source, tcp.source_port) <= std::tie(ip.destination, tcp.destination_port)) {
-    key = {ip.source, ip.destination, tcp.source_port, tcp.destination_port};
-  } else {
-    key = {ip.destination, ip.source, tcp.destination_port, tcp.source_port};
-    sender = 1;
-  }
+  const FlowKey key = flow_key_of(ip, tcp, sender);
   auto found = index_.find(key);
   Flow* flow = nullptr;
   if (found != index_.end()) {
@@ -134,6 +133,7 @@ void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t f
       flow = nullptr;
     } else {
       flows_.splice(flows_.end(), flows_, found->second);  // most recently used last
+      flow->last_frame = frame;
     }
   }
   if (flow == nullptr) {
@@ -212,7 +212,7 @@ void FlowTable::report(Flow& flow, const char* why) {
     }
     stats_.lost_bytes += flow.tls->lost_bytes();
     ++stats_.connections_tls;
-    sink_(std::move(connection));
+    sink_(std::move(connection), {now_.frame, flow.last_frame});
   } else {
     ++stats_.connections_other;
   }
@@ -225,6 +225,7 @@ void FlowTable::finish(FlowList::iterator it, const char* why) {
 }
 
 void FlowTable::finish_all() {
+  now_ = {ReportOrder::kEndOfCapture, 0};
   while (!flows_.empty()) finish(flows_.begin(), nullptr);
 }
 

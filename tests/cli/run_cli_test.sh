@@ -6,6 +6,7 @@ test_script=$1
 export TRUNKCHECK=$2
 export SRC=$3
 export MAKE_CERTS=$4
+export GEN_CAPTURE=${5:-}  # bench/tc_gen_capture, for tests that need a large real capture
 export WORK
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -1,0 +1,49 @@
+#pragma once
+// Reads one capture with several flow tables, one per worker thread: a reader
+// thread decodes link, IP and TCP and hands each tracked segment, by a hash of
+// its connection (the same for both directions), to one worker, which
+// reassembles, parses TLS and runs its `stage` (judging, rendering) on each
+// connection it finishes. The calling thread receives the stages' outputs in
+// the order one flow table reports connections, so what it writes does not
+// depend on the number of threads — as long as no connection is evicted at
+// the tracking cap, which each worker applies to its share
+// (max_connections / threads). Queues between the threads are bounded.
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "wire/capture.h"
+
+namespace tc::wire {
+
+// What a worker's stage makes of one connection; opaque to the reader.
+class WorkerOutput {
+ public:
+  virtual ~WorkerOutput() = default;
+};
+
+// Runs on a worker thread; each worker has its own stage, so a stage's state
+// (caches) needs no lock.
+using WorkerStage = std::function<std::unique_ptr<WorkerOutput>(Connection&&)>;
+// Runs on the calling thread, in report order.
+using OutputSink = std::function<void(std::unique_ptr<WorkerOutput>)>;
+
+// One worker per stage (at least one). Diagnostics and the return value as
+// for read_capture; an exception in a stage or the sink stops every thread
+// and is rethrown here.
+[[nodiscard]] bool read_capture_parallel(std::string_view path_or_dash, const CaptureOptions& options,
+                                         std::span<const WorkerStage> stages, const OutputSink& deliver,
+                                         CaptureStats& stats, std::vector<CaptureDiagnostic>& diagnostics);
+
+// The same for a capture held in memory (tests).
+[[nodiscard]] bool read_capture_bytes_parallel(std::span<const uint8_t> bytes, std::string_view name,
+                                               const CaptureOptions& options, std::span<const WorkerStage> stages,
+                                               const OutputSink& deliver, CaptureStats& stats,
+                                               std::vector<CaptureDiagnostic>& diagnostics);
+
+// Adds one reader's or worker's counts to a total.
+void add_stats(CaptureStats& total, const CaptureStats& part);
+
+}  // namespace tc::wire
