@@ -12,38 +12,59 @@ ConnectionJudge::ConnectionJudge(const x509::TrustStore& trust, const sources::E
                                  const RuleContext& context, Listing listing)
     : completer_(trust, context.at), matcher_(matcher), context_(context), listing_(listing) {}
 
+std::shared_ptr<const JudgedChain> ConnectionJudge::judge_chain(
+    const Connection& connection, const sources::EvidenceCompleter::Completed& evidence) {
+  if (connection.server_chain.empty()) return nullptr;
+  // The chain half depends only on the chain and the name checked.
+  std::optional<std::string> name = context_.host ? context_.host : connection.sni;
+  std::string key = name.value_or("") + "|" + evidence.chain_key;
+  auto cached = chains_.find(key);
+  if (cached != chains_.end()) return cached->second;
+  if (chains_.size() >= kMaxCachedChains) chains_.clear();
+  auto judged = std::make_shared<JudgedChain>();
+  judged->findings = judge_server_chain(connection.server_chain, name, evidence.server_chain, context_);
+  judged->label = certificate_label(connection.server_chain.front());
+  return chains_.emplace(std::move(key), std::move(judged)).first->second;
+}
+
+Direction ConnectionJudge::direction_of(const Connection& connection) {
+  if (auto decided = matcher_.direction_by_address(connection)) return *decided;
+  // The leaf's sha256 (64 hex digits or nothing), then a tag that tells an absent SNI from an empty one.
+  std::string key = connection.server_chain.empty() ? std::string() : connection.server_chain.front().sha256;
+  key += connection.sni ? "\1" + *connection.sni : std::string(1, '\0');
+  auto cached = names_platform_.find(key);
+  if (cached == names_platform_.end()) {
+    if (names_platform_.size() >= kMaxCachedChains) names_platform_.clear();
+    cached = names_platform_.emplace(std::move(key), matcher_.names_platform(connection)).first;
+  }
+  return cached->second ? Direction::inbound : Direction::unknown;
+}
+
+const std::string& ConnectionJudge::chain_json(const std::vector<CertificateFacts>& chain) {
+  static const std::string kEmpty = "[]";
+  if (chain.empty()) return kEmpty;
+  std::string key;
+  for (const auto& facts : chain) key += facts.sha256;
+  auto cached = chain_json_.find(key);
+  if (cached != chain_json_.end()) return cached->second;
+  if (chain_json_.size() >= kMaxCachedChains) chain_json_.clear();
+  return chain_json_.emplace(std::move(key), render_chain_json(chain)).first->second;
+}
+
 JudgedConnection ConnectionJudge::judge(Connection&& connection) {
   JudgedConnection out;
-  sources::EvidenceCompleter::Completed evidence = completer_.complete(connection);
-  connection.direction = matcher_.direction_of(connection);
+  const sources::EvidenceCompleter::Completed evidence = completer_.complete(connection);
+  connection.direction = direction_of(connection);
   out.findings = judge_handshake(connection, context_);
-  std::optional<std::string> name = context_.host ? context_.host : connection.sni;
-  std::string chain_key = name.value_or("") + "|" + evidence.chain_key;
-  auto cached = chain_findings_.find(chain_key);
-  if (cached == chain_findings_.end()) {
-    if (chain_findings_.size() >= kMaxCachedChains) chain_findings_.clear();
-    JudgedChain judged{judge_server_chain(connection.server_chain, name, evidence.server_chain, context_),
-                       connection.server_chain.empty() ? CertificateFacts{} : connection.server_chain.front()};
-    cached = chain_findings_.emplace(chain_key, std::move(judged)).first;
-  }
-  // Cached findings name the leaf as the connection that was judged first saw
-  // it ("CN=x (frame 9)"); each connection names its own frame, so the report
-  // does not depend on which connections a thread happened to judge first.
-  const std::string cached_label =
-      connection.server_chain.empty() ? std::string() : certificate_label(cached->second.leaf);
-  const std::string own_label =
-      connection.server_chain.empty() ? std::string() : certificate_label(connection.server_chain.front());
-  nlohmann::json named_connection = connection_evidence(connection);
-  for (Finding finding : cached->second.findings) {
-    if (finding.subject == cached_label) finding.subject = own_label;
-    finding.evidence["connection"] = named_connection;
-    out.findings.push_back(std::move(finding));
-  }
-  for (const auto& finding : out.findings) {
+  out.chain = judge_chain(connection, evidence);
+  auto note_id = [&](const Finding& finding) {
     if (std::find(out.ids.begin(), out.ids.end(), finding.id) == out.ids.end()) out.ids.push_back(finding.id);
-  }
+  };
+  std::for_each(out.findings.begin(), out.findings.end(), note_id);
+  if (out.chain) std::for_each(out.chain->findings.begin(), out.chain->findings.end(), note_id);
   if (listing_ == Listing::all || (listing_ == Listing::with_findings && !out.ids.empty())) {
-    out.listing = connection_to_json(connection, out.ids).dump();
+    out.listing = render_connection_json(connection, out.ids, chain_json(connection.server_chain),
+                                         chain_json(connection.client_chain));
   }
   out.connection = std::move(connection);
   return out;

@@ -3,6 +3,7 @@
 // completes the evidence (certificates, chain verdict, JA3), sets the
 // direction, judges it and renders its JSON listing. One judge per worker
 // thread: its caches are its own, everything it shares is read-only.
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -17,11 +18,19 @@
 
 namespace tc::cli {
 
+// The certificate findings on one server chain checked against one name:
+// judged once, shared by every connection that presented that chain.
+struct JudgedChain {
+  Findings findings;  // without connection evidence
+  std::string label;  // the leaf's label in their subjects ("CN=x (frame 9)")
+};
+
 struct JudgedConnection final : wire::WorkerOutput {
   Connection connection;
-  Findings findings;
-  std::vector<std::string> ids;  // distinct finding ids, in the order first raised
-  std::string listing;           // the connections[] element as JSON text; empty when not listed
+  Findings findings;                          // the handshake's own (client authentication, suites, …)
+  std::shared_ptr<const JudgedChain> chain;   // then these; null when no chain was seen
+  std::vector<std::string> ids;               // distinct finding ids of both, in the order first raised
+  std::string listing;                        // the connections[] element as JSON text; empty when not listed
 };
 
 class ConnectionJudge {
@@ -34,17 +43,23 @@ class ConnectionJudge {
   JudgedConnection judge(Connection&& connection);
 
  private:
+  std::shared_ptr<const JudgedChain> judge_chain(const Connection& connection,
+                                                 const sources::EvidenceCompleter::Completed& evidence);
+  // The direction; whether the names point at the platform is looked up
+  // once per SNI and leaf.
+  Direction direction_of(const Connection& connection);
+  // A chain's JSON text, rendered once per distinct chain.
+  const std::string& chain_json(const std::vector<CertificateFacts>& chain);
+
   sources::EvidenceCompleter completer_;
   const sources::EndpointMatcher& matcher_;
   const RuleContext& context_;
   Listing listing_;
-  // The chain half of the findings depends only on the chain and the name:
-  // judged once each (bounded: cleared at kMaxCachedChains).
-  struct JudgedChain {
-    Findings findings;
-    CertificateFacts leaf;  // as the connection judged first saw it
-  };
-  std::unordered_map<std::string, JudgedChain> chain_findings_;
+  // Bounded caches, cleared when full: a capture repeats a few chains
+  // thousands of times, but may also hold endless distinct ones.
+  std::unordered_map<std::string, std::shared_ptr<const JudgedChain>> chains_;  // by name and chain
+  std::unordered_map<std::string, std::string> chain_json_;                      // by the chain's sha256s
+  std::unordered_map<std::string, bool> names_platform_;                         // by leaf and SNI
   static constexpr size_t kMaxCachedChains = 1024;
 };
 

@@ -6,15 +6,20 @@
 
 #include "policy/cipher_registry.h"
 #include "report/connection_json.h"
+#include "rules/cert_rules.h"
 #include "rules/connection_rules.h"
 
 namespace tc::cli {
 
 namespace {
 
-std::string one_line_verdict(const Connection& connection, const Findings& findings) {
+std::string one_line_verdict(const JudgedConnection& judged) {
+  const Connection& connection = judged.connection;
   std::string ids;
-  for (const auto& finding : findings) ids += (ids.empty() ? "" : " ") + finding.id;
+  for (const auto& finding : judged.findings) ids += (ids.empty() ? "" : " ") + finding.id;
+  if (judged.chain) {
+    for (const auto& finding : judged.chain->findings) ids += (ids.empty() ? "" : " ") + finding.id;
+  }
   return fmt::format("{} {} {} cipher {} {}{}", connection_label(connection), to_string(connection.direction),
                      connection.version ? format_tls_version(*connection.version) : "no ServerHello",
                      connection.cipher ? format_suite_code(*connection.cipher) : "-",
@@ -39,10 +44,20 @@ void PcapTally::add(JudgedConnection&& judged) {
   ++connections_;
   directions_.add(connection.direction);
   for (const auto& finding : judged.findings) groups_.add(finding, connection);
+  if (judged.chain) {
+    // Shared chain findings become the connection's own only where a group keeps one.
+    for (const auto& finding : judged.chain->findings) {
+      groups_.add(finding, connection, [&](Finding& own) {
+        // Named by this connection's leaf, not by the one first judged (possibly on another thread).
+        if (own.subject == judged.chain->label) own.subject = certificate_label(connection.server_chain.front());
+        own.evidence["connection"] = connection_evidence(connection);
+      });
+    }
+  }
   if (!judged.listing.empty()) report_.add_serialized(judged.listing);
   if (per_server_) servers_.add(connection);
   if (html_ && !judged.ids.empty()) add_ladder(judged);
-  if (print_each_) std::cout << one_line_verdict(connection, judged.findings) << std::endl;
+  if (print_each_) std::cout << one_line_verdict(judged) << std::endl;
 }
 
 void PcapTally::add_ladder(const JudgedConnection& judged) {

@@ -3,6 +3,7 @@
 #include "model/json_encoding.h"
 #include "policy/alert_registry.h"
 #include "policy/cipher_registry.h"
+#include "report/json_text.h"
 
 namespace tc {
 
@@ -112,6 +113,174 @@ nlohmann::json connection_to_json(const Connection& connection, const std::vecto
           {"findings", finding_ids},
           {"messages", messages},
           {"sip", sip_to_json(connection.sip)}};
+}
+
+namespace {
+
+// Keys in sorted order throughout, as nlohmann's std::map writes them.
+bool write_chain(JsonText& json, const std::vector<CertificateFacts>& chain) {
+  json.put('[');
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const CertificateFacts& facts = chain[i];
+    if (i > 0) json.put(',');
+    json.raw("{\"eku\":");
+    if (facts.has_eku_extension) {
+      if (!json.strings(facts.eku)) return false;
+    } else {
+      json.null();
+    }
+    json.raw(",");
+    json.key("issuer");
+    if (!json.string(facts.issuer)) return false;
+    json.raw(",\"not_after\":\"" + format_instant(facts.not_after) + "\",\"not_before\":\"" +
+             format_instant(facts.not_before) + "\",");
+    json.key("san");
+    if (!json.strings(facts.san_dns)) return false;
+    json.raw(",");
+    json.key("sha256");
+    if (!json.string(facts.sha256)) return false;
+    json.raw(",");
+    json.key("subject");
+    if (!json.string(facts.subject)) return false;
+    json.put('}');
+  }
+  json.put(']');
+  return true;
+}
+
+void write_suite_code(JsonText& json, uint16_t code) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const char text[] = {'"', '0', 'x', kHex[code >> 12], kHex[(code >> 8) & 15], kHex[(code >> 4) & 15],
+                       kHex[code & 15], '"'};
+  json.raw({text, sizeof text});
+}
+
+bool write_optional_string(JsonText& json, const std::string& text) {
+  if (text.empty()) {
+    json.null();
+    return true;
+  }
+  return json.string(text);
+}
+
+bool write_connection(JsonText& json, const Connection& connection, const std::vector<std::string>& finding_ids,
+                      std::string_view server_chain_json, std::string_view client_chain_json) {
+  json.raw("{\"alerts\":[");
+  for (size_t i = 0; i < connection.alerts.size(); ++i) {
+    const AlertRecord& alert = connection.alerts[i];
+    if (i > 0) json.put(',');
+    json.raw("{\"description\":");
+    // Encrypted alerts carry neither a level nor a description we can read.
+    if (alert.description) {
+      json.number(*alert.description);
+    } else {
+      json.null();
+    }
+    json.raw(",\"frame\":");
+    json.number(alert.frame);
+    json.raw(alert.from == Side::client ? ",\"from\":\"client\",\"level\":" : ",\"from\":\"server\",\"level\":");
+    if (alert.description) {
+      json.number(alert.level);
+      json.raw(",");
+      json.key("name");
+      if (!json.string(alert_name(*alert.description))) return false;
+    } else {
+      json.raw("null,\"name\":null");
+    }
+    json.put('}');
+  }
+  json.raw("],");
+  json.key("anomalies");
+  if (!json.strings(connection.anomalies)) return false;
+  json.raw(connection.certificate_request ? ",\"certificate_request\":true," : ",\"certificate_request\":false,");
+  json.key("certificate_request_ca_names");
+  if (!json.strings(connection.certificate_request_ca_names)) return false;
+  json.raw(",\"cipher\":");
+  if (connection.cipher) {
+    write_suite_code(json, *connection.cipher);
+  } else {
+    json.null();
+  }
+  json.raw(",\"client\":");
+  if (!json.string(connection.client)) return false;
+  json.raw(",\"client_certificates\":");
+  if (connection.client_certificates) {
+    json.number(*connection.client_certificates);
+  } else {
+    json.null();
+  }
+  json.raw(",\"client_chain\":");
+  json.raw(client_chain_json);
+  json.raw(",\"client_offer\":[");
+  for (size_t i = 0; i < connection.client_offer.size(); ++i) {
+    if (i > 0) json.put(',');
+    write_suite_code(json, connection.client_offer[i]);
+  }
+  json.raw("],\"direction\":\"");
+  json.raw(to_string(connection.direction));
+  json.raw(connection.established ? "\",\"established\":true," : "\",\"established\":false,");
+  json.key("findings");
+  if (!json.strings(finding_ids)) return false;
+  json.raw(",\"first_frame\":");
+  json.number(connection.first_frame);
+  json.raw(connection.incomplete ? ",\"incomplete\":true,\"ja3\":" : ",\"incomplete\":false,\"ja3\":");
+  if (!write_optional_string(json, connection.ja3)) return false;
+  json.raw(",\"ja3s\":");
+  if (!write_optional_string(json, connection.ja3s)) return false;
+  json.raw(",\"messages\":[");
+  for (size_t i = 0; i < connection.messages.size(); ++i) {
+    const MessageRecord& message = connection.messages[i];
+    if (i > 0) json.put(',');
+    json.raw("{\"frame\":");
+    json.number(message.frame);
+    json.raw(message.from == Side::client ? ",\"from\":\"client\",\"type\":" : ",\"from\":\"server\",\"type\":");
+    if (!json.string(message.encrypted ? "encrypted" : message_name(message.type))) return false;
+    json.put('}');
+  }
+  json.raw("],\"offered_versions\":[");
+  for (size_t i = 0; i < connection.offered_versions.size(); ++i) {
+    if (i > 0) json.put(',');
+    if (!json.string(format_tls_version(connection.offered_versions[i]))) return false;
+  }
+  json.raw("],\"server\":");
+  if (!json.string(connection.server)) return false;
+  json.raw(",\"server_chain\":");
+  json.raw(server_chain_json);
+  json.raw(",\"sip\":null,\"sni\":");
+  if (connection.sni) {
+    if (!json.string(*connection.sni)) return false;
+  } else {
+    json.null();
+  }
+  json.raw(",\"version\":");
+  if (connection.version) {
+    if (!json.string(format_tls_version(*connection.version))) return false;
+  } else {
+    json.null();
+  }
+  json.put('}');
+  return true;
+}
+
+}  // namespace
+
+std::string render_chain_json(const std::vector<CertificateFacts>& chain) {
+  std::string out;
+  JsonText json(out);
+  if (write_chain(json, chain)) return out;
+  return chain_to_json(chain).dump();  // not UTF-8: nlohmann says so, as before
+}
+
+std::string render_connection_json(const Connection& connection, const std::vector<std::string>& finding_ids,
+                                   std::string_view server_chain_json, std::string_view client_chain_json) {
+  std::string out;
+  out.reserve(1024 + server_chain_json.size() + client_chain_json.size() + 9 * connection.client_offer.size());
+  JsonText json(out);
+  // SIP evidence (probe, listen) is rare: the tree writes it.
+  if (!connection.sip && write_connection(json, connection, finding_ids, server_chain_json, client_chain_json)) {
+    return out;
+  }
+  return connection_to_json(connection, finding_ids).dump();
 }
 
 }  // namespace tc

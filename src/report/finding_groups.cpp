@@ -4,7 +4,10 @@
 
 namespace tc {
 
-void FindingGroups::add(const Finding& finding, const Connection& connection) {
+void FindingGroups::add(const Finding& finding, const Connection& connection) { add(finding, connection, nullptr); }
+
+void FindingGroups::add(const Finding& finding, const Connection& connection,
+                        const std::function<void(Finding&)>& complete) {
   // Certificate findings group by certificate, the rest by server endpoint.
   std::string anchor = finding.evidence.contains("sha256") ? finding.evidence["sha256"].get<std::string>()
                                                            : connection.server;
@@ -12,7 +15,10 @@ void FindingGroups::add(const Finding& finding, const Connection& connection) {
   Group& group = groups_[key];
   // One connection may raise the same id twice (e.g. two alerts); count it once.
   if (group.connections == 0 || group.last_connection_frame != connection.first_frame) {
-    if (group.connections == 0) group.first = finding;
+    if (group.connections == 0) {
+      group.first = finding;
+      if (complete) complete(group.first);
+    }
     ++group.connections;
     group.last_connection_frame = connection.first_frame;
     if (group.examples.size() < examples_per_group_) {

@@ -2,6 +2,7 @@
 // Folds per-connection findings into one finding per (id, server or
 // certificate, direction), counting connections and keeping a few example
 // frames, so a capture of 100,000 connections reads in a few lines.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ class FindingGroups {
  public:
   explicit FindingGroups(size_t examples_per_group = 5) : examples_per_group_(examples_per_group) {}
   void add(const Finding& finding, const Connection& connection);
+  // For a finding shared by many connections (judged once per chain): only a
+  // new group keeps a copy, completed by `complete` with what is the
+  // connection's own (its subject, its evidence); the rest are only counted.
+  void add(const Finding& finding, const Connection& connection, const std::function<void(Finding&)>& complete);
   // Connections per finding id (each connection counted once per id).
   const std::map<std::string, uint64_t>& connections_per_id() const { return per_id_; }
   // One finding per group, subject naming the count and example frames.

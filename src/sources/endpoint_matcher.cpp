@@ -133,6 +133,11 @@ bool EndpointMatcher::is_platform_name(std::string_view name) const {
 }
 
 Direction EndpointMatcher::direction_of(const Connection& connection) const {
+  if (auto decided = direction_by_address(connection)) return *decided;
+  return names_platform(connection) ? Direction::inbound : Direction::unknown;
+}
+
+std::optional<Direction> EndpointMatcher::direction_by_address(const Connection& connection) const {
   auto any = [](const std::vector<AddressPattern>& patterns, const std::string& endpoint) {
     return std::any_of(patterns.begin(), patterns.end(),
                        [&](const AddressPattern& pattern) { return matches(pattern, endpoint); });
@@ -140,17 +145,18 @@ Direction EndpointMatcher::direction_of(const Connection& connection) const {
   // Outbound: the platform is the TLS client, the customer endpoint the server.
   if (any(endpoints_, connection.server) || any(platforms_, connection.client)) return Direction::outbound;
   if (any(endpoints_, connection.client) || any(platforms_, connection.server)) return Direction::inbound;
+  return std::nullopt;
+}
+
+bool EndpointMatcher::names_platform(const Connection& connection) const {
   // A client that names the platform, or a server that presents a platform
   // certificate, is an inbound call to the platform.
-  if (connection.sni && is_platform_name(*connection.sni)) return Direction::inbound;
-  if (!connection.server_chain.empty()) {
-    const auto& leaf = connection.server_chain.front();
-    bool platform_certificate =
-        std::any_of(leaf.san_dns.begin(), leaf.san_dns.end(), [&](const std::string& n) { return is_platform_name(n); }) ||
-        is_platform_name(leaf.common_name);
-    if (platform_certificate) return Direction::inbound;
-  }
-  return Direction::unknown;
+  if (connection.sni && is_platform_name(*connection.sni)) return true;
+  if (connection.server_chain.empty()) return false;
+  const auto& leaf = connection.server_chain.front();
+  return std::any_of(leaf.san_dns.begin(), leaf.san_dns.end(),
+                     [&](const std::string& n) { return is_platform_name(n); }) ||
+         is_platform_name(leaf.common_name);
 }
 
 }  // namespace tc::sources

@@ -32,6 +32,11 @@ class EndpointMatcher {
   EndpointMatcher(std::vector<AddressPattern> endpoints, std::vector<AddressPattern> platforms,
                   std::vector<std::string> platform_host_patterns);
   Direction direction_of(const Connection& connection) const;
+  // Its two halves, for callers that cache the second (it depends only on
+  // the SNI and the leaf): the direction the addresses decide, if they do …
+  std::optional<Direction> direction_by_address(const Connection& connection) const;
+  // … and whether the SNI or the server certificate names the platform (inbound).
+  bool names_platform(const Connection& connection) const;
 
  private:
   bool is_platform_name(std::string_view name) const;

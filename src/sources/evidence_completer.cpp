@@ -26,6 +26,19 @@ const EvidenceCompleter::DecodedCertificate* EvidenceCompleter::decode(const Byt
   return &it->second;
 }
 
+const std::string& EvidenceCompleter::name_text(const Bytes& der) {
+  std::string_view view(reinterpret_cast<const char*>(der.data()), der.size());
+  if (auto it = names_.find(view); it != names_.end()) return it->second;
+  if (names_.size() >= kMaxCachedCertificates) names_.clear();
+  return names_.emplace(std::string(view), x509::decode_name_der(der)).first->second;
+}
+
+const std::string& EvidenceCompleter::fingerprint(const std::string& text) {
+  if (auto it = fingerprints_.find(std::string_view(text)); it != fingerprints_.end()) return it->second;
+  if (fingerprints_.size() >= kMaxCachedCertificates) fingerprints_.clear();
+  return fingerprints_.emplace(text, md5_hex(text)).first->second;
+}
+
 std::vector<CertificateFacts> EvidenceCompleter::decode_chain(const std::vector<Bytes>& ders, uint64_t frame,
                                                               std::vector<x509::X509Ptr>* handles) {
   std::vector<CertificateFacts> chain;
@@ -41,10 +54,10 @@ std::vector<CertificateFacts> EvidenceCompleter::decode_chain(const std::vector<
 }
 
 EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection) {
-  if (!connection.ja3_text.empty()) connection.ja3 = md5_hex(connection.ja3_text);
-  if (!connection.ja3s_text.empty()) connection.ja3s = md5_hex(connection.ja3s_text);
+  if (!connection.ja3_text.empty()) connection.ja3 = fingerprint(connection.ja3_text);
+  if (!connection.ja3s_text.empty()) connection.ja3s = fingerprint(connection.ja3s_text);
   for (const auto& name : connection.certificate_request_ca_names_der) {
-    connection.certificate_request_ca_names.push_back(x509::decode_name_der(name));
+    connection.certificate_request_ca_names.push_back(name_text(name));
   }
   uint64_t server_frame = 0, client_frame = 0;
   for (const auto& message : connection.messages) {

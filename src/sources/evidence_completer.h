@@ -36,6 +36,10 @@ class EvidenceCompleter {
     CertificateFacts facts;
   };
   const DecodedCertificate* decode(const Bytes& der);
+  // RFC 2253 text of a DER Name (CertificateRequest CA names), cached.
+  const std::string& name_text(const Bytes& der);
+  // JA3/JA3S hash of its text, cached (a capture repeats a few fingerprints).
+  const std::string& fingerprint(const std::string& text);
   std::vector<CertificateFacts> decode_chain(const std::vector<Bytes>& ders, uint64_t frame,
                                              std::vector<x509::X509Ptr>* handles);
 
@@ -50,6 +54,8 @@ class EvidenceCompleter {
   };
   std::unordered_map<std::string, DecodedCertificate, BytesHash, std::equal_to<>> certificates_;
   std::unordered_map<std::string, ChainVerdict> verdicts_;
+  std::unordered_map<std::string, std::string, BytesHash, std::equal_to<>> names_;
+  std::unordered_map<std::string, std::string, BytesHash, std::equal_to<>> fingerprints_;
   static constexpr size_t kMaxCachedCertificates = 4096;
   static constexpr size_t kMaxCachedVerdicts = 1024;
 };
