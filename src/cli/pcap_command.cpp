@@ -132,9 +132,7 @@ int run_pcap(PcapOptions& options) {
     });
   }
   auto on_connection = [&](Connection&& connection) { tally.add(judges.front()->judge(std::move(connection))); };
-  auto on_judged = [&](std::unique_ptr<wire::WorkerOutput> output) {
-    tally.add(std::move(static_cast<JudgedConnection&>(*output)));
-  };
+  auto on_judged = [&](wire::WorkerOutput& output) { tally.add(static_cast<JudgedConnection&>(output)); };
 
   wire::CaptureStats stats;
   size_t sources_read = 0;

@@ -39,7 +39,7 @@ PcapTally::PcapTally(StreamedReport& report, const std::string& format, bool pri
       per_server_(format == "prometheus" || format == "junit"),
       print_each_(print_each) {}
 
-void PcapTally::add(JudgedConnection&& judged) {
+void PcapTally::add(const JudgedConnection& judged) {
   const Connection& connection = judged.connection;
   ++connections_;
   directions_.add(connection.direction);

@@ -21,7 +21,7 @@ class PcapTally {
   // `print_each`: a line per connection on stdout as it completes (live text).
   PcapTally(StreamedReport& report, const std::string& format, bool print_each);
 
-  void add(JudgedConnection&& judged);
+  void add(const JudgedConnection& judged);
 
   struct CaptureFacts {
     std::vector<std::string> files;

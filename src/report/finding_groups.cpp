@@ -1,5 +1,6 @@
 #include "report/finding_groups.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace tc {
@@ -9,10 +10,13 @@ void FindingGroups::add(const Finding& finding, const Connection& connection) { 
 void FindingGroups::add(const Finding& finding, const Connection& connection,
                         const std::function<void(Finding&)>& complete) {
   // Certificate findings group by certificate, the rest by server endpoint.
-  std::string anchor = finding.evidence.contains("sha256") ? finding.evidence["sha256"].get<std::string>()
-                                                           : connection.server;
-  std::string key = finding.id + "|" + anchor + "|" + std::string(to_string(connection.direction));
-  Group& group = groups_[key];
+  auto sha256 = finding.evidence.find("sha256");
+  const std::string& anchor =
+      sha256 != finding.evidence.end() ? sha256->get_ref<const std::string&>() : connection.server;
+  key_.assign(finding.id).append("|").append(anchor).append("|").append(to_string(connection.direction));
+  auto found = groups_.find(key_);
+  if (found == groups_.end()) found = groups_.emplace(key_, Group{}).first;
+  Group& group = found->second;
   // One connection may raise the same id twice (e.g. two alerts); count it once.
   if (group.connections == 0 || group.last_connection_frame != connection.first_frame) {
     if (group.connections == 0) {
@@ -34,8 +38,12 @@ void FindingGroups::add(const Finding& finding, const Connection& connection,
 }
 
 Findings FindingGroups::findings() const {
+  std::vector<const std::pair<const std::string, Group>*> sorted;
+  for (const auto& entry : groups_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   Findings out;
-  for (const auto& [key, group] : groups_) {
+  for (const auto* entry : sorted) {
+    const Group& group = entry->second;
     Finding finding = group.first;
     std::vector<uint64_t> frames;
     for (const auto& example : group.examples) frames.push_back(example["first_frame"].get<uint64_t>());

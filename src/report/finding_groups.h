@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/connection.h"
@@ -33,7 +34,9 @@ class FindingGroups {
     uint64_t last_connection_frame = 0;
   };
   size_t examples_per_group_;
-  std::map<std::string, Group> groups_;
+  // Looked up once per finding of every connection; sorted only by findings().
+  std::unordered_map<std::string, Group> groups_;
+  std::string key_;  // reused: no allocation per lookup
   std::map<std::string, uint64_t> per_id_;
   std::map<std::string, uint64_t> last_frame_per_id_;
 };

@@ -120,7 +120,6 @@ void judge_client_authentication(const Connection& connection, const RuleContext
 
 void judge_suites(const Connection& connection, const RuleContext& context, Findings& out) {
   const Profile& profile = *context.profile;
-  const std::string label = connection_label(connection);
   if (connection.cipher && profile.is_deprecated(*connection.cipher)) {
     nlohmann::json evidence = connection_evidence(connection);
     evidence["cipher"] = format_suite_code(*connection.cipher);
@@ -135,7 +134,7 @@ void judge_suites(const Connection& connection, const RuleContext& context, Find
       why = " Inbound, the endpoint ranked it first; outbound, the endpoint supports nothing better than what the "
             "platform offers last (seed 002).";
     }
-    out.push_back(make_finding("cipher-deprecated-negotiated", label,
+    out.push_back(make_finding("cipher-deprecated-negotiated", connection_label(connection),
                                "The server chose " + describe_suite(*connection.cipher) + ", which " +
                                    profile.platform + " deprecates." + why +
                                    " Once the platform removes it, the handshake fails.",
@@ -150,7 +149,7 @@ void judge_suites(const Connection& connection, const RuleContext& context, Find
       for (uint16_t suite : connection.client_offer) offer.push_back(format_suite_code(suite));
       evidence["client_offer"] = offer;
       out.push_back(make_finding(
-          "cipher-deprecated-offered-first", label,
+          "cipher-deprecated-offered-first", connection_label(connection),
           "Honouring the client's order over the suites it supports, " + profile.platform + " picks " +
               describe_suite(*pick) + "." +
               (profile.supported_suites_assumed ? " (Supported set partly assumed: " + profile.supported_suites_note + ")"
@@ -165,10 +164,15 @@ void judge_versions(const Connection& connection, const RuleContext& context, Fi
   auto supported = [&](uint16_t version) {
     return std::find(profile.tls_versions.begin(), profile.tls_versions.end(), version) != profile.tls_versions.end();
   };
-  std::string allowed;
-  for (uint16_t version : profile.tls_versions) allowed += (allowed.empty() ? "" : ", ") + format_tls_version(version);
-  nlohmann::json evidence = connection_evidence(connection);
+  // Built only for a finding: most connections negotiate a supported version.
+  auto allowed_versions = [&] {
+    std::string allowed;
+    for (uint16_t version : profile.tls_versions) allowed += (allowed.empty() ? "" : ", ") + format_tls_version(version);
+    return allowed;
+  };
   if (connection.version && !supported(*connection.version)) {
+    const std::string allowed = allowed_versions();
+    nlohmann::json evidence = connection_evidence(connection);
     evidence["version"] = format_tls_version(*connection.version);
     out.push_back(make_finding("tls-version-unsupported", connection_label(connection),
                                "The connection negotiated " + format_tls_version(*connection.version) + "; " +
@@ -178,6 +182,8 @@ void judge_versions(const Connection& connection, const RuleContext& context, Fi
   }
   if (!connection.version && !connection.offered_versions.empty() &&
       std::none_of(connection.offered_versions.begin(), connection.offered_versions.end(), supported)) {
+    const std::string allowed = allowed_versions();
+    nlohmann::json evidence = connection_evidence(connection);
     std::vector<std::string> offered;
     for (uint16_t version : connection.offered_versions) offered.push_back(format_tls_version(version));
     evidence["offered_versions"] = offered;

@@ -4,7 +4,8 @@
 // receives its table's items in ReportOrder and says how far through the
 // capture its table is; an item is handed on once no lane can still report an
 // earlier one. Lanes hold a bounded number of items (a full lane's worker
-// waits), so memory stays bounded; cancel() releases every wait.
+// waits before adding its next batch), so memory stays bounded; cancel()
+// releases every wait.
 //
 // Why this cannot deadlock: the reader gives every lane each round of
 // batches, so a lane waiting for input has advanced through every frame the
@@ -25,22 +26,27 @@ class OrderedMerge {
  public:
   OrderedMerge(size_t lanes, size_t lane_capacity) : lanes_(lanes), lane_capacity_(lane_capacity) {}
 
-  // Worker side. Waits while the lane is full; drops the item when cancelled.
-  void push(size_t lane, const ReportOrder& order, Item item) {
+  // Worker side: a batch of the lane's items (in report order) and how far
+  // its table is: it has decoded every frame up to `through` meant for it.
+  // One lock and one wake-up per batch. Waits while the lane holds
+  // `lane_capacity` items or more; drops the batch when cancelled.
+  void push(size_t lane, std::vector<std::pair<ReportOrder, Item>>& items, uint64_t through) {
     std::unique_lock lock(mutex_);
     space_.wait(lock, [&] { return cancelled_ || lanes_[lane].items.size() < lane_capacity_; });
-    if (cancelled_) return;
-    lanes_[lane].items.emplace_back(order, std::move(item));
-    changed_.notify_one();
-  }
-  // The lane's table has decoded every frame up to `frame` that was meant for it.
-  void advance(size_t lane, uint64_t frame) {
-    std::lock_guard lock(mutex_);
-    lanes_[lane].through = frame;
+    if (cancelled_) {
+      items.clear();
+      return;
+    }
+    for (auto& item : items) lanes_[lane].items.push_back(std::move(item));
+    items.clear();
+    lanes_[lane].through = through;
     changed_.notify_one();
   }
   // The lane reports nothing more.
-  void close(size_t lane) { advance(lane, ReportOrder::kEndOfCapture); }
+  void close(size_t lane) {
+    std::vector<std::pair<ReportOrder, Item>> none;
+    push(lane, none, ReportOrder::kEndOfCapture);
+  }
 
   // Consumer side: appends the next items in order to `out`, waiting until at
   // least one can go. False when every lane is closed and empty, or cancelled.

@@ -44,7 +44,18 @@ constexpr size_t kQueuedBatches = 4;
 constexpr size_t kQueuedOutputs = 256;
 
 using Batch = std::unique_ptr<SegmentBatch>;
-using Merge = OrderedMerge<std::unique_ptr<WorkerOutput>>;
+
+struct Owned {
+  size_t worker = 0;
+  std::unique_ptr<WorkerOutput> output;
+};
+using Merge = OrderedMerge<Owned>;
+
+// Outputs the calling thread is done with, waiting for their worker to free them.
+struct Spent {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<WorkerOutput>> outputs;
+};
 
 // Batches a worker is done with go back to the reader: no allocation in the
 // steady state, and no more batches than the queues hold.
@@ -75,8 +86,9 @@ class Run {
  public:
   Run(const CaptureOptions& options, std::span<const WorkerStage> stages)
       : options_(options), stages_(stages), merge_(stages.size(), kQueuedOutputs), inputs_(stages.size()),
-        worker_stats_(stages.size()) {
+        spent_(stages.size()), worker_stats_(stages.size()) {
     for (auto& input : inputs_) input = std::make_unique<BoundedQueue<Batch>>(kQueuedBatches);
+    for (auto& spent : spent_) spent = std::make_unique<Spent>();
     // Each table tracks its share of the cap, so the threads together track what one would.
     worker_options_ = options;
     worker_options_.progress = nullptr;
@@ -98,25 +110,38 @@ class Run {
   void work(size_t worker) {
     try {
       const WorkerStage& stage = stages_[worker];
+      // Outputs go to the merge a batch at a time: one lock and one wake-up per batch.
+      std::vector<std::pair<ReportOrder, Owned>> outputs;
+      std::vector<std::unique_ptr<WorkerOutput>> spent;
+      uint64_t through = 0;
+      bool ending = false;
       FlowTable table(
           worker_options_,
           [&](Connection&& connection, const ReportOrder& order) {
-            merge_.push(worker, order, stage(std::move(connection)));
+            outputs.emplace_back(order, Owned{worker, stage(std::move(connection))});
+            // The end of a capture reports every open connection at once: hand them on in slices.
+            if (ending && outputs.size() >= kQueuedOutputs) merge_.push(worker, outputs, through);
           },
           worker_stats_[worker]);
       while (std::optional<Batch> batch = inputs_[worker]->pop()) {
+        {
+          std::lock_guard lock(spent_[worker]->mutex);
+          spent.swap(spent_[worker]->outputs);
+        }
+        spent.clear();  // freed here, outside the lock
         (*batch)->for_each([&](const IpPacket& ip, const TcpSegment& tcp, uint64_t frame, double timestamp) {
           table.on_segment(ip, tcp, frame, timestamp);
         });
         const bool last = (*batch)->last;
-        const uint64_t through = (*batch)->through_frame;
+        through = (*batch)->through_frame;
         pool_.give(std::move(*batch));
+        merge_.push(worker, outputs, through);
         if (last) {
+          ending = true;
           table.finish_all();
-          merge_.close(worker);
+          merge_.push(worker, outputs, ReportOrder::kEndOfCapture);  // closes the lane
           return;
         }
-        merge_.advance(worker, through);
       }
     } catch (...) {
       fail(std::current_exception());
@@ -126,9 +151,15 @@ class Run {
   // Calling thread: hands the outputs on in report order until every worker is done.
   void deliver(const OutputSink& sink) {
     try {
-      std::vector<std::unique_ptr<WorkerOutput>> ready;
+      std::vector<Owned> ready;
       while (merge_.next(ready)) {
-        for (auto& output : ready) sink(std::move(output));
+        for (Owned& owned : ready) {
+          if (owned.output) sink(*owned.output);
+        }
+        for (Owned& owned : ready) {
+          std::lock_guard lock(spent_[owned.worker]->mutex);
+          spent_[owned.worker]->outputs.push_back(std::move(owned.output));
+        }
         ready.clear();
       }
     } catch (...) {
@@ -197,6 +228,7 @@ class Run {
   BatchPool pool_;
   Merge merge_;
   std::vector<std::unique_ptr<BoundedQueue<Batch>>> inputs_;
+  std::vector<std::unique_ptr<Spent>> spent_;
   CaptureStats reader_stats_;
   std::vector<CaptureStats> worker_stats_;
   std::vector<CaptureDiagnostic> reader_diagnostics_;

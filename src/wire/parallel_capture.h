@@ -27,8 +27,10 @@ class WorkerOutput {
 // Runs on a worker thread; each worker has its own stage, so a stage's state
 // (caches) needs no lock.
 using WorkerStage = std::function<std::unique_ptr<WorkerOutput>(Connection&&)>;
-// Runs on the calling thread, in report order.
-using OutputSink = std::function<void(std::unique_ptr<WorkerOutput>)>;
+// Runs on the calling thread, in report order. The output stays the
+// worker's: it is destroyed on the worker's thread, where its memory came
+// from (freeing it here cost more than the merge itself).
+using OutputSink = std::function<void(WorkerOutput&)>;
 
 // One worker per stage (at least one). Diagnostics and the return value as
 // for read_capture; an exception in a stage or the sink stops every thread

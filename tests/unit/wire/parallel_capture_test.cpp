@@ -18,19 +18,22 @@ using namespace tc::wire::testing;
 
 // ---------------------------------------------------------------- the merge
 
+using Items = std::vector<std::pair<ReportOrder, int>>;
+
 TEST(OrderedMerge, HandsOnInReportOrderAcrossLanes) {
   OrderedMerge<int> merge(3, 100);
   const uint64_t end = ReportOrder::kEndOfCapture;
   // Each lane in its own report order; the end-of-capture items by last frame.
-  merge.push(0, {3, 1}, 3);
-  merge.push(0, {9, 2}, 9);
-  merge.push(0, {end, 7}, 107);
-  merge.push(1, {5, 4}, 5);
-  merge.push(1, {end, 2}, 102);
-  merge.push(1, {end, 8}, 108);
-  merge.push(2, {4, 4}, 4);
-  merge.push(2, {end, 5}, 105);
-  for (size_t lane : {0, 1, 2}) merge.close(lane);
+  Items lane0{{{3, 1}, 3}, {{9, 2}, 9}}, lane0_end{{{end, 7}, 107}};
+  Items lane1{{{5, 4}, 5}}, lane1_end{{{end, 2}, 102}, {{end, 8}, 108}};
+  Items lane2{{{4, 4}, 4}}, lane2_end{{{end, 5}, 105}};
+  merge.push(0, lane0, 9);
+  merge.push(1, lane1, 9);
+  merge.push(2, lane2, 9);
+  EXPECT_TRUE(lane0.empty());  // taken
+  merge.push(0, lane0_end, end);
+  merge.push(1, lane1_end, end);
+  merge.push(2, lane2_end, end);
   std::vector<int> out;
   while (merge.next(out)) {
   }
@@ -39,8 +42,9 @@ TEST(OrderedMerge, HandsOnInReportOrderAcrossLanes) {
 
 TEST(OrderedMerge, WaitsWhileAnotherLaneMayReportEarlier) {
   OrderedMerge<int> merge(2, 100);
-  merge.push(0, {10, 10}, 10);
-  merge.advance(1, 5);  // lane 1 could still report frames 6..10
+  Items first{{{10, 10}, 10}}, none;
+  merge.push(0, first, 10);
+  merge.push(1, none, 5);  // lane 1 could still report frames 6..10
   std::atomic<bool> returned{false};
   std::vector<int> out;
   std::thread consumer([&] {
@@ -49,11 +53,12 @@ TEST(OrderedMerge, WaitsWhileAnotherLaneMayReportEarlier) {
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_FALSE(returned);
-  merge.push(1, {7, 7}, 7);  // earlier than lane 0's item: goes first
+  Items earlier{{{7, 7}, 7}};
+  merge.push(1, earlier, 7);  // earlier than lane 0's item: goes first
   consumer.join();
   ASSERT_TRUE(returned);
   EXPECT_EQ(out, (std::vector<int>{7}));
-  merge.advance(1, 10);
+  merge.push(1, none, 10);
   out.clear();
   ASSERT_TRUE(merge.next(out));
   EXPECT_EQ(out, (std::vector<int>{10}));
@@ -61,8 +66,12 @@ TEST(OrderedMerge, WaitsWhileAnotherLaneMayReportEarlier) {
 
 TEST(OrderedMerge, CancelReleasesAFullLaneAndTheConsumer) {
   OrderedMerge<int> merge(2, 1);
-  merge.push(0, {1, 1}, 1);
-  std::thread producer([&] { merge.push(0, {2, 2}, 2); });  // lane full: waits
+  Items one{{{1, 1}, 1}};
+  merge.push(0, one, 1);
+  std::thread producer([&] {
+    Items two{{{2, 2}, 2}};
+    merge.push(0, two, 2);  // lane full: waits
+  });
   std::vector<int> out;
   std::thread consumer([&] { merge.next(out); });  // lane 1 never advances: waits
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -114,7 +123,7 @@ ReadResult read_threads(const Buffer& file, const CaptureOptions& options, size_
   });
   r.ok = read_capture_bytes_parallel(
       file, "test.pcap", options, stages,
-      [&](std::unique_ptr<WorkerOutput> out) { r.connections.push_back(std::move(static_cast<Seen&>(*out).connection)); },
+      [&](WorkerOutput& out) { r.connections.push_back(std::move(static_cast<Seen&>(out).connection)); },
       r.stats, r.diagnostics);
   return r;
 }
@@ -238,7 +247,7 @@ TEST(ParallelCapture, DamagedFileReportsWhatWasReadAndWhy) {
   std::vector<WorkerStage> stages(2, [](Connection&& c) -> std::unique_ptr<WorkerOutput> {
     return std::make_unique<Seen>(std::move(c));
   });
-  missing.ok = read_capture_parallel("/nonexistent/trunkcheck.pcap", {}, stages, [](std::unique_ptr<WorkerOutput>) {},
+  missing.ok = read_capture_parallel("/nonexistent/trunkcheck.pcap", {}, stages, [](WorkerOutput&) {},
                                      missing.stats, missing.diagnostics);
   EXPECT_FALSE(missing.ok);
   ASSERT_EQ(missing.diagnostics.size(), 1u);
@@ -254,15 +263,17 @@ TEST(ParallelCapture, AFailingStageStopsEveryThreadAndIsRethrown) {
   });
   CaptureStats stats;
   std::vector<CaptureDiagnostic> diagnostics;
-  EXPECT_THROW((void)read_capture_bytes_parallel(file, "test.pcap", {}, stages, [](std::unique_ptr<WorkerOutput>) {},
+  EXPECT_THROW((void)read_capture_bytes_parallel(file, "test.pcap", {}, stages, [](WorkerOutput&) {},
                                                  stats, diagnostics),
                std::runtime_error);
 
   int delivered = 0;
-  auto failing_sink = [&](std::unique_ptr<WorkerOutput>) {
+  auto failing_sink = [&](WorkerOutput&) {
     if (++delivered == 5) throw std::runtime_error("sink failed");
   };
-  std::vector<WorkerStage> quiet(2, [](Connection&&) -> std::unique_ptr<WorkerOutput> { return nullptr; });
+  std::vector<WorkerStage> quiet(2, [](Connection&& c) -> std::unique_ptr<WorkerOutput> {
+    return std::make_unique<Seen>(std::move(c));
+  });
   EXPECT_THROW((void)read_capture_bytes_parallel(file, "test.pcap", {}, quiet, failing_sink, stats, diagnostics),
                std::runtime_error);
 }
