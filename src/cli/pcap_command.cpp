@@ -41,7 +41,7 @@ struct PcapOptions {
   std::string host;
   std::string list = "all";
   size_t max_connections = 100000;
-  int threads = 0;  // 0: one per available CPU
+  int threads = 0;  // 0: default_threads()
 };
 
 // "\rcapture.pcap: 512 of 1000 MB (51%), 850 MB/s, ETA 1 s" on stderr (a TTY).
@@ -68,12 +68,16 @@ std::function<void(uint64_t)> progress_printer(const std::string& file) {
   };
 }
 
-// Worker threads for capture files: the CPUs this process may run on.
-size_t available_cpus() {
+// Worker threads for capture files by default: the CPUs this process may run
+// on (taskset, cgroups' cpusets), at most kMaxDefaultThreads — one reader
+// thread feeds them all, and more workers than it can keep busy only cost memory.
+constexpr size_t kMaxDefaultThreads = 8;
+size_t default_threads() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
+  const size_t cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? static_cast<size_t>(CPU_COUNT(&set))
+                                                                    : std::thread::hardware_concurrency();
+  return std::clamp<size_t>(cpus, 1, kMaxDefaultThreads);
 }
 
 int run_pcap(PcapOptions& options) {
@@ -121,7 +125,7 @@ int run_pcap(PcapOptions& options) {
                                                     : ConnectionJudge::Listing::none;
   // One judge per worker thread (its caches are its own); files only: a live
   // capture runs on one thread.
-  const size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads) : available_cpus();
+  const size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads) : default_threads();
   std::vector<std::unique_ptr<ConnectionJudge>> judges;
   std::vector<wire::WorkerStage> stages;
   for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
@@ -203,8 +207,8 @@ void register_pcap_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 10000000))
       ->default_str("100000");
   command->add_option("--threads", options->threads,
-                      "Worker threads for capture files (default: one per available CPU; a live capture uses "
-                      "one). The output is the same for any number")
+                      "Worker threads for capture files (default: one per available CPU, at most 8; a live "
+                      "capture uses one). The report is the same for any number")
       ->check(CLI::Range(1, 256));
   add_global_options(*command, options->global, kReportFormats);
   command->callback([options, &exit_code] { exit_code = run_pcap(*options); });
