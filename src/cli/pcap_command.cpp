@@ -130,7 +130,8 @@ int run_pcap(PcapOptions& options) {
   std::vector<wire::WorkerStage> stages;
   for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
     ConnectionJudge& judge = *judges.emplace_back(
-        std::make_unique<ConnectionJudge>(trust.store, matcher, context, listing));
+        std::make_unique<ConnectionJudge>(trust.store, matcher, context, listing,
+                                          PcapTally::needs_server_chains(format)));
     stages.push_back([&judge](Connection&& connection) -> std::unique_ptr<wire::WorkerOutput> {
       return std::make_unique<JudgedConnection>(judge.judge(std::move(connection)));
     });

@@ -8,34 +8,59 @@
 
 namespace tc::cli {
 
+namespace {
+
+// A chain's facts as a connection carries them: each names the frame of the
+// server's Certificate message as its source.
+std::vector<CertificateFacts> with_source(std::vector<CertificateFacts> chain, uint64_t frame) {
+  for (auto& facts : chain) facts.source = "frame " + std::to_string(frame);
+  return chain;
+}
+
+}  // namespace
+
+std::string JudgedConnection::leaf_label() const {
+  if (!connection.server_chain.empty()) return certificate_label(connection.server_chain.front());
+  if (!shared_server_chain || shared_server_chain->empty()) return {};
+  return certificate_label(with_source({shared_server_chain->front()}, server_certificate_frame).front());
+}
+
 ConnectionJudge::ConnectionJudge(const x509::TrustStore& trust, const sources::EndpointMatcher& matcher,
-                                 const RuleContext& context, Listing listing)
-    : completer_(trust, context.at), matcher_(matcher), context_(context), listing_(listing) {}
+                                 const RuleContext& context, Listing listing, bool copy_server_chains)
+    : completer_(trust, context.at),
+      matcher_(matcher),
+      context_(context),
+      listing_(listing),
+      copy_server_chains_(copy_server_chains) {}
 
 std::shared_ptr<const JudgedChain> ConnectionJudge::judge_chain(
-    const Connection& connection, const sources::EvidenceCompleter::Completed& evidence) {
-  if (connection.server_chain.empty()) return nullptr;
+    const Connection& connection, const std::vector<CertificateFacts>& server_chain,
+    const sources::EvidenceCompleter::Completed& evidence) {
+  if (server_chain.empty()) return nullptr;
   // The chain half depends only on the chain and the name checked.
   std::optional<std::string> name = context_.host ? context_.host : connection.sni;
   std::string key = name.value_or("") + "|" + evidence.chain_key;
   auto cached = chains_.find(key);
   if (cached != chains_.end()) return cached->second;
   if (chains_.size() >= kMaxCachedChains) chains_.clear();
+  const std::vector<CertificateFacts> chain = with_source(server_chain, evidence.server_certificate_frame);
   auto judged = std::make_shared<JudgedChain>();
-  judged->findings = judge_server_chain(connection.server_chain, name, evidence.server_chain, context_);
-  judged->label = certificate_label(connection.server_chain.front());
+  judged->findings = judge_server_chain(chain, name, evidence.server_chain, context_);
+  judged->label = certificate_label(chain.front());
   return chains_.emplace(std::move(key), std::move(judged)).first->second;
 }
 
-Direction ConnectionJudge::direction_of(const Connection& connection) {
+Direction ConnectionJudge::direction_of(const Connection& connection,
+                                        const std::vector<CertificateFacts>& server_chain) {
   if (auto decided = matcher_.direction_by_address(connection)) return *decided;
+  const CertificateFacts* leaf = server_chain.empty() ? nullptr : &server_chain.front();
   // The leaf's sha256 (64 hex digits or nothing), then a tag that tells an absent SNI from an empty one.
-  std::string key = connection.server_chain.empty() ? std::string() : connection.server_chain.front().sha256;
+  std::string key = leaf ? leaf->sha256 : std::string();
   key += connection.sni ? "\1" + *connection.sni : std::string(1, '\0');
   auto cached = names_platform_.find(key);
   if (cached == names_platform_.end()) {
     if (names_platform_.size() >= kMaxCachedChains) names_platform_.clear();
-    cached = names_platform_.emplace(std::move(key), matcher_.names_platform(connection)).first;
+    cached = names_platform_.emplace(std::move(key), matcher_.names_platform(connection.sni, leaf)).first;
   }
   return cached->second ? Direction::inbound : Direction::unknown;
 }
@@ -52,18 +77,26 @@ const std::string& ConnectionJudge::chain_json(const std::vector<CertificateFact
 }
 
 JudgedConnection ConnectionJudge::judge(Connection&& connection) {
+  using ServerChain = sources::EvidenceCompleter::ServerChain;
+  static const std::vector<CertificateFacts> kNoChain;
   JudgedConnection out;
-  const sources::EvidenceCompleter::Completed evidence = completer_.complete(connection);
-  connection.direction = direction_of(connection);
+  const sources::EvidenceCompleter::Completed evidence =
+      completer_.complete(connection, copy_server_chains_ ? ServerChain::copied : ServerChain::shared);
+  out.shared_server_chain = evidence.shared_server_chain;
+  out.server_certificate_frame = evidence.server_certificate_frame;
+  const std::vector<CertificateFacts>& server_chain =
+      copy_server_chains_ ? connection.server_chain
+                          : evidence.shared_server_chain ? *evidence.shared_server_chain : kNoChain;
+  connection.direction = direction_of(connection, server_chain);
   out.findings = judge_handshake(connection, context_);
-  out.chain = judge_chain(connection, evidence);
+  out.chain = judge_chain(connection, server_chain, evidence);
   auto note_id = [&](const Finding& finding) {
     if (std::find(out.ids.begin(), out.ids.end(), finding.id) == out.ids.end()) out.ids.push_back(finding.id);
   };
   std::for_each(out.findings.begin(), out.findings.end(), note_id);
   if (out.chain) std::for_each(out.chain->findings.begin(), out.chain->findings.end(), note_id);
   if (listing_ == Listing::all || (listing_ == Listing::with_findings && !out.ids.empty())) {
-    out.listing = render_connection_json(connection, out.ids, chain_json(connection.server_chain),
+    out.listing = render_connection_json(connection, out.ids, chain_json(server_chain),
                                          chain_json(connection.client_chain));
   }
   out.connection = std::move(connection);

@@ -26,28 +26,39 @@ struct JudgedChain {
 };
 
 struct JudgedConnection final : wire::WorkerOutput {
+  // connection.server_chain is filled only for a judge made with
+  // `copy_server_chains`; otherwise the server chain is shared_server_chain.
   Connection connection;
+  std::shared_ptr<const std::vector<CertificateFacts>> shared_server_chain;
+  uint64_t server_certificate_frame = 0;
   Findings findings;                          // the handshake's own (client authentication, suites, …)
   std::shared_ptr<const JudgedChain> chain;   // then these; null when no chain was seen
   std::vector<std::string> ids;               // distinct finding ids of both, in the order first raised
   std::string listing;                        // the connections[] element as JSON text; empty when not listed
+
+  // How findings name this connection's own leaf ("CN=x (frame 9)"); empty without a chain.
+  std::string leaf_label() const;
 };
 
 class ConnectionJudge {
  public:
   enum class Listing { all, with_findings, none };
 
+  // `copy_server_chains`: every connection carries its server chain's facts
+  // (reports that need them per connection: HTML, Prometheus, JUnit); else
+  // connections share one copy per chain.
   ConnectionJudge(const x509::TrustStore& trust, const sources::EndpointMatcher& matcher, const RuleContext& context,
-                  Listing listing);
+                  Listing listing, bool copy_server_chains);
 
   JudgedConnection judge(Connection&& connection);
 
  private:
   std::shared_ptr<const JudgedChain> judge_chain(const Connection& connection,
+                                                 const std::vector<CertificateFacts>& server_chain,
                                                  const sources::EvidenceCompleter::Completed& evidence);
   // The direction; whether the names point at the platform is looked up
   // once per SNI and leaf.
-  Direction direction_of(const Connection& connection);
+  Direction direction_of(const Connection& connection, const std::vector<CertificateFacts>& server_chain);
   // A chain's JSON text, rendered once per distinct chain.
   const std::string& chain_json(const std::vector<CertificateFacts>& chain);
 
@@ -55,6 +66,7 @@ class ConnectionJudge {
   const sources::EndpointMatcher& matcher_;
   const RuleContext& context_;
   Listing listing_;
+  bool copy_server_chains_;
   // Bounded caches, cleared when full: a capture repeats a few chains
   // thousands of times, but may also hold endless distinct ones.
   std::unordered_map<std::string, std::shared_ptr<const JudgedChain>> chains_;  // by name and chain

@@ -49,7 +49,7 @@ void PcapTally::add(const JudgedConnection& judged) {
     for (const auto& finding : judged.chain->findings) {
       groups_.add(finding, connection, [&](Finding& own) {
         // Named by this connection's leaf, not by the one first judged (possibly on another thread).
-        if (own.subject == judged.chain->label) own.subject = certificate_label(connection.server_chain.front());
+        if (own.subject == judged.chain->label) own.subject = judged.leaf_label();
         own.evidence["connection"] = connection_evidence(connection);
       });
     }

@@ -20,6 +20,11 @@ class PcapTally {
  public:
   // `print_each`: a line per connection on stdout as it completes (live text).
   PcapTally(StreamedReport& report, const std::string& format, bool print_each);
+  // Whether this format's report reads each connection's server chain
+  // (per-server facts, ladders), so judges must copy it into every connection.
+  static bool needs_server_chains(const std::string& format) {
+    return format == "html" || format == "prometheus" || format == "junit";
+  }
 
   void add(const JudgedConnection& judged);
 

@@ -134,7 +134,8 @@ bool EndpointMatcher::is_platform_name(std::string_view name) const {
 
 Direction EndpointMatcher::direction_of(const Connection& connection) const {
   if (auto decided = direction_by_address(connection)) return *decided;
-  return names_platform(connection) ? Direction::inbound : Direction::unknown;
+  const CertificateFacts* leaf = connection.server_chain.empty() ? nullptr : &connection.server_chain.front();
+  return names_platform(connection.sni, leaf) ? Direction::inbound : Direction::unknown;
 }
 
 std::optional<Direction> EndpointMatcher::direction_by_address(const Connection& connection) const {
@@ -148,15 +149,14 @@ std::optional<Direction> EndpointMatcher::direction_by_address(const Connection&
   return std::nullopt;
 }
 
-bool EndpointMatcher::names_platform(const Connection& connection) const {
+bool EndpointMatcher::names_platform(const std::optional<std::string>& sni, const CertificateFacts* leaf) const {
   // A client that names the platform, or a server that presents a platform
   // certificate, is an inbound call to the platform.
-  if (connection.sni && is_platform_name(*connection.sni)) return true;
-  if (connection.server_chain.empty()) return false;
-  const auto& leaf = connection.server_chain.front();
-  return std::any_of(leaf.san_dns.begin(), leaf.san_dns.end(),
+  if (sni && is_platform_name(*sni)) return true;
+  if (!leaf) return false;
+  return std::any_of(leaf->san_dns.begin(), leaf->san_dns.end(),
                      [&](const std::string& n) { return is_platform_name(n); }) ||
-         is_platform_name(leaf.common_name);
+         is_platform_name(leaf->common_name);
 }
 
 }  // namespace tc::sources

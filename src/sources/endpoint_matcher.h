@@ -35,8 +35,8 @@ class EndpointMatcher {
   // Its two halves, for callers that cache the second (it depends only on
   // the SNI and the leaf): the direction the addresses decide, if they do …
   std::optional<Direction> direction_by_address(const Connection& connection) const;
-  // … and whether the SNI or the server certificate names the platform (inbound).
-  bool names_platform(const Connection& connection) const;
+  // … and whether the SNI or the server's leaf certificate (null: none) names the platform (inbound).
+  bool names_platform(const std::optional<std::string>& sni, const CertificateFacts* leaf) const;
 
  private:
   bool is_platform_name(std::string_view name) const;

@@ -18,7 +18,6 @@ const EvidenceCompleter::DecodedCertificate* EvidenceCompleter::decode(const Byt
   std::string_view view(reinterpret_cast<const char*>(der.data()), der.size());
   if (auto it = certificates_.find(view); it != certificates_.end()) return &it->second;
   std::string key(view);
-  if (certificates_.size() >= kMaxCachedCertificates) certificates_.clear();
   x509::X509Ptr cert = x509::parse_certificate_der(der);
   if (!cert) return nullptr;
   CertificateFacts facts = x509::decode_certificate(cert.get(), "");
@@ -39,8 +38,7 @@ const std::string& EvidenceCompleter::fingerprint(const std::string& text) {
   return fingerprints_.emplace(text, md5_hex(text)).first->second;
 }
 
-std::vector<CertificateFacts> EvidenceCompleter::decode_chain(const std::vector<Bytes>& ders, uint64_t frame,
-                                                              std::vector<x509::X509Ptr>* handles) {
+std::vector<CertificateFacts> EvidenceCompleter::decode_chain(const std::vector<Bytes>& ders, uint64_t frame) {
   std::vector<CertificateFacts> chain;
   for (const auto& der : ders) {
     const DecodedCertificate* decoded = decode(der);
@@ -48,12 +46,14 @@ std::vector<CertificateFacts> EvidenceCompleter::decode_chain(const std::vector<
     CertificateFacts facts = decoded->facts;
     facts.source = "frame " + std::to_string(frame);
     chain.push_back(std::move(facts));
-    if (handles) handles->push_back(x509::share(decoded->cert.get()));
   }
   return chain;
 }
 
-EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection) {
+EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection, ServerChain server_chain) {
+  // Cleared here, not while decoding: the decoded certificates of this
+  // connection are used by pointer until it returns.
+  if (certificates_.size() >= kMaxCachedCertificates) certificates_.clear();
   if (!connection.ja3_text.empty()) connection.ja3 = fingerprint(connection.ja3_text);
   if (!connection.ja3s_text.empty()) connection.ja3s = fingerprint(connection.ja3s_text);
   for (const auto& name : connection.certificate_request_ca_names_der) {
@@ -64,22 +64,42 @@ EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection)
     if (message.type != 11) continue;  // Certificate
     (message.from == Side::server ? server_frame : client_frame) = message.frame;
   }
-  std::vector<x509::X509Ptr> presented;
-  connection.server_chain = decode_chain(connection.server_chain_der, server_frame, &presented);
-  connection.client_chain = decode_chain(connection.client_chain_der, client_frame, nullptr);
+  Completed completed;
+  completed.server_certificate_frame = server_frame;
+  // The server chain as decoded (certificates that do not parse are left out).
+  std::vector<const DecodedCertificate*> presented;
+  for (const auto& der : connection.server_chain_der) {
+    if (const DecodedCertificate* decoded = decode(der)) presented.push_back(decoded);
+  }
+  for (const DecodedCertificate* decoded : presented) completed.chain_key += decoded->facts.sha256;
+  if (server_chain == ServerChain::copied) {
+    for (const DecodedCertificate* decoded : presented) {
+      connection.server_chain.push_back(decoded->facts);
+      connection.server_chain.back().source = "frame " + std::to_string(server_frame);
+    }
+  } else if (!presented.empty()) {
+    auto shared = shared_chains_.find(completed.chain_key);
+    if (shared == shared_chains_.end()) {
+      if (shared_chains_.size() >= kMaxCachedVerdicts) shared_chains_.clear();
+      auto facts = std::make_shared<std::vector<CertificateFacts>>();
+      for (const DecodedCertificate* decoded : presented) facts->push_back(decoded->facts);
+      shared = shared_chains_.emplace(completed.chain_key, std::move(facts)).first;
+    }
+    completed.shared_server_chain = shared->second;
+  }
+  connection.client_chain = decode_chain(connection.client_chain_der, client_frame);
   connection.server_chain_der.clear();
   connection.server_chain_der.shrink_to_fit();
   connection.client_chain_der.clear();
   connection.client_chain_der.shrink_to_fit();
   connection.certificate_request_ca_names_der.clear();
-  Completed completed;
   if (presented.empty()) return completed;
-  for (const auto& facts : connection.server_chain) completed.chain_key += facts.sha256;
   auto it = verdicts_.find(completed.chain_key);
   if (it == verdicts_.end()) {
     if (verdicts_.size() >= kMaxCachedVerdicts) verdicts_.clear();
-    it = verdicts_
-             .emplace(completed.chain_key, x509::verify_chain(presented, trust_, {at_, x509::Purpose::server}))
+    std::vector<x509::X509Ptr> handles;
+    for (const DecodedCertificate* decoded : presented) handles.push_back(x509::share(decoded->cert.get()));
+    it = verdicts_.emplace(completed.chain_key, x509::verify_chain(handles, trust_, {at_, x509::Purpose::server}))
              .first;
   }
   completed.server_chain = &it->second;

@@ -4,6 +4,7 @@
 // session's moment. Caches by certificate and by chain, because a busy SBC's
 // capture repeats the same few chains thousands of times.
 #include <list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -25,10 +26,20 @@ class EvidenceCompleter {
     // nullptr when no chain was seen.
     const ChainVerdict* server_chain = nullptr;
     std::string chain_key;  // the chain's sha256s, the key callers cache by
+    // With ServerChain::shared: the server chain's facts, one copy shared by
+    // every connection that presented it, with `source` empty (null when no
+    // chain was seen); the frame of the server's Certificate message.
+    std::shared_ptr<const std::vector<CertificateFacts>> shared_server_chain;
+    uint64_t server_certificate_frame = 0;
   };
-  // Fills server_chain, client_chain, certificate_request_ca_names, ja3, ja3s
-  // and drops the raw DER.
-  Completed complete(Connection& connection);
+  // Where the server chain's facts go: into connection.server_chain, each
+  // with its source ("frame N"), or — for a caller that judges and renders
+  // chains once per chain (pcap) — only into Completed, saving a copy of every
+  // certificate's facts per connection.
+  enum class ServerChain { copied, shared };
+  // Fills server_chain (when copied), client_chain, certificate_request_ca_names,
+  // ja3, ja3s and drops the raw DER.
+  Completed complete(Connection& connection, ServerChain server_chain = ServerChain::copied);
 
  private:
   struct DecodedCertificate {
@@ -40,8 +51,7 @@ class EvidenceCompleter {
   const std::string& name_text(const Bytes& der);
   // JA3/JA3S hash of its text, cached (a capture repeats a few fingerprints).
   const std::string& fingerprint(const std::string& text);
-  std::vector<CertificateFacts> decode_chain(const std::vector<Bytes>& ders, uint64_t frame,
-                                             std::vector<x509::X509Ptr>* handles);
+  std::vector<CertificateFacts> decode_chain(const std::vector<Bytes>& ders, uint64_t frame);
 
   const x509::TrustStore& trust_;
   Instant at_;
@@ -54,6 +64,7 @@ class EvidenceCompleter {
   };
   std::unordered_map<std::string, DecodedCertificate, BytesHash, std::equal_to<>> certificates_;
   std::unordered_map<std::string, ChainVerdict> verdicts_;
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<CertificateFacts>>> shared_chains_;
   std::unordered_map<std::string, std::string, BytesHash, std::equal_to<>> names_;
   std::unordered_map<std::string, std::string, BytesHash, std::equal_to<>> fingerprints_;
   static constexpr size_t kMaxCachedCertificates = 4096;
