@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Capture decoder benchmark: trunkcheck vs tshark on generated SIP-over-TLS
-# captures (bench/gen_capture.cpp), from the page cache. Prints a table of
-# medians (wall time, MB/s), the trunkcheck/tshark speed ratio and peak RSS,
-# and checks that both tools find the same ClientHellos/ServerHellos.
+# captures (bench/gen_capture.cpp), from the page cache. Prints the machine
+# (CPU model, cores, load average before and after), the commit, then a table
+# of medians (wall time, CPU time, MB/s), the trunkcheck/tshark speed ratio,
+# peak RSS and the scaling of `pcap --threads 2` over `--threads 1`, and
+# checks that both tools find the same ClientHellos/ServerHellos.
 #
 #   bench/pcap_bench.sh [--no-build] [--build-dir DIR] [--runs N] [--cli-runs N] [--tshark-runs N]
-#                       [--tshark-1g] [--no-4g] [--no-tshark]
+#                       [--tshark-1g] [--no-4g] [--no-tshark] [--only NAME]...
 #
 # Files (bench/out/, gitignored; regenerated only when missing):
 #   tls-200M      200 MB TLS-heavy (~37,000 connections, ~10% RTP)
@@ -23,6 +25,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/bench/out
 BUILD=$ROOT/build/release
 DO_BUILD=1 RUNS=5 CLI_RUNS=3 TSHARK_RUNS=2 TSHARK_1G=0 FOUR_G=1 TSHARK=1
+ONLY=()  # --only: just these captures (e.g. --only tls-200M)
 while [[ $# -gt 0 ]]; do
   case $1 in
     --no-build) DO_BUILD=0 ;;
@@ -33,7 +36,8 @@ while [[ $# -gt 0 ]]; do
     --tshark-1g) TSHARK_1G=1 ;;
     --no-4g) FOUR_G=0 ;;
     --no-tshark) TSHARK=0 ;;
-    *) sed -n '2,24p' "$0"; exit 2 ;;
+    --only) ONLY+=("$2"); shift ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
   shift
 done
@@ -83,6 +87,7 @@ if [[ $FOUR_G == 1 ]]; then
     log "skipping the 4 GB capture: $((avail_kb / 1024 / 1024)) GB free on disk, $((mem_kb / 1024 / 1024)) GB RAM available"
   fi
 fi
+if ((${#ONLY[@]} > 0)); then FILES=("${ONLY[@]}"); fi
 for f in "${FILES[@]}"; do
   if [[ ! -s $OUT/$f.pcap || ! -s $OUT/$f.pcap.meta ]]; then
     log "generating $f.pcap (${GEN_ARGS[$f]})"
@@ -127,18 +132,31 @@ print(r["median"], r["user"] + r["system"])' "$json")
 }
 
 WARN=0
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for f in "${FILES[@]}"; do
   path=$OUT/$f.pcap
   log "warming the page cache: $f.pcap"
   cat "$path" > /dev/null
   measure "$f" decoder "$RUNS" "$(printf '%q ' "$DECODE" "$path")"
   if [[ $HAVE_CLI == 1 ]]; then
-    measure "$f" "trunkcheck" "$CLI_RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json)"
+    # One thread explicitly: the default is one per CPU.
+    one=()
+    [[ $HAVE_THREADS == 1 ]] && one=(--threads 1)
+    measure "$f" "trunkcheck" "$CLI_RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json "${one[@]}")"
     if [[ $HAVE_CONN_NONE == 1 ]]; then
-      measure "$f" "trunkcheck conns=none" "$CLI_RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json --connections none)"
+      measure "$f" "trunkcheck conns=none" "$CLI_RUNS" \
+        "$(printf '%q ' "$TC" pcap "$path" --format json --connections none "${one[@]}")"
     fi
     if [[ $HAVE_THREADS == 1 ]]; then
       measure "$f" "trunkcheck --threads 2" "$CLI_RUNS" "$(printf '%q ' "$TC" pcap "$path" --format json --threads 2)"
+      measure "$f" "trunkcheck none --threads 2" "$CLI_RUNS" \
+        "$(printf '%q ' "$TC" pcap "$path" --format json --connections none --threads 2)"
+      # The report must not depend on the number of threads.
+      if ! cmp -s <("$TC" pcap "$path" --format json --at 2026-06-01 --threads 1 2>/dev/null) \
+                  <("$TC" pcap "$path" --format json --at 2026-06-01 --threads 2 2>/dev/null); then
+        log "WARNING $f: the JSON report with --threads 2 differs from --threads 1"
+        WARN=1
+      fi
     fi
   fi
 
@@ -179,6 +197,10 @@ for f in "${FILES[@]}"; do
 done
 
 # ---------------------------------------------------------------- summary
+echo
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs; $(uname -sr)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ); commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo '+uncommitted')"
+echo "load average (1, 5, 15 min): before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$RESULTS" "$OUT" <<'PY'
 import collections, os, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
@@ -195,7 +217,7 @@ for f, label, median, rss, runs, cpu in rows:
 # Wall time is the median of the runs; CPU is user+system (mean), which a busy
 # machine disturbs less. MB/s and the ratio to tshark are given for both.
 print()
-print(f"{'capture':<12} {'MB':>5} {'conns':>7} {'RTP%':>5}  {'tool (runs)':<27} {'wall s':>7} {'cpu s':>7} "
+print(f"{'capture':<12} {'MB':>5} {'conns':>7} {'RTP%':>5}  {'tool (runs)':<32} {'wall s':>7} {'cpu s':>7} "
       f"{'MB/s wall':>9} {'MB/s cpu':>9} {'peak MB':>8} {'x tshark wall/cpu':>18}")
 for f, tools in by_file.items():
     m = meta(f)
@@ -204,8 +226,18 @@ for f, tools in by_file.items():
     for label, (median, cpu, rss, runs) in tools.items():
         ratio = f"{tshark[0] / median:.0f}x / {tshark[1] / cpu:.0f}x" if tshark and label != "tshark" else ""
         print(f"{f:<12} {size_mb:5.0f} {m['tls_connections']:>7} {100 * float(m['rtp_share']):5.1f}  "
-              f"{label + ' (' + str(runs) + ')':<27} {median:7.3f} {cpu:7.3f} {size_mb / median:9.0f} "
+              f"{label + ' (' + str(runs) + ')':<32} {median:7.3f} {cpu:7.3f} {size_mb / median:9.0f} "
               f"{size_mb / cpu:9.0f} {rss:8.1f} {ratio:>18}")
+# Scaling: wall time of one thread over two (2.0 would be linear), and the CPU
+# the second thread adds (reader, batches, merge).
+print()
+print(f"{'capture':<12} {'listing':<8} {'wall 1 thread':>13} {'wall 2 threads':>14} {'speed-up':>9} {'CPU 1':>7} {'CPU 2':>7}")
+for f, tools in by_file.items():
+    for listing, one, two in (("all", "trunkcheck", "trunkcheck --threads 2"),
+                              ("none", "trunkcheck conns=none", "trunkcheck none --threads 2")):
+        if one in tools and two in tools:
+            (w1, c1, _, _), (w2, c2, _, _) = tools[one], tools[two]
+            print(f"{f:<12} {listing:<8} {w1:13.3f} {w2:14.3f} {w1 / w2:8.2f}x {c1:7.3f} {c2:7.3f}")
 PY
 if [[ $HAVE_CLI == 0 ]]; then
   echo "note: 'trunkcheck pcap' is not available in $TC yet; only the decoder (tc_bench_decode) was measured" >&2
