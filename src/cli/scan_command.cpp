@@ -166,6 +166,9 @@ int run_scan(const ScanOptions& options) {
   auto session = open_session(options.global, exit_code);
   if (!session) return exit_code;
   const bool html = session->options.format == "html";
+  // Text and CSV never read the endpoint objects: not building them keeps a
+  // large scan's memory to its rows (about 27 KB an endpoint otherwise).
+  const bool keep_items = session->options.format != "text" && session->options.format != "csv";
   if (options.client_cert.empty() != options.client_key.empty()) {
     print_error("scan: --client-cert and --client-key go together");
     return kExitUsage;
@@ -359,7 +362,7 @@ int run_scan(const ScanOptions& options) {
                              {"findings", nlohmann::json::array()},
                              {"error", why}};
       add_judging(item, judging);
-      items.push_back(std::move(item));
+      if (keep_items) items.push_back(std::move(item));
       lines[result.index].push_back(name + "  error: " + why);
       csv_rows[result.index].push_back({target.spec(), target.label, "", std::to_string(target.port),
                                         target.sni.value_or(""), judging.session.profile.name, judged_at, "unknown",
@@ -395,17 +398,19 @@ int run_scan(const ScanOptions& options) {
         document.errors.push_back(name + ": " + judged.error);
       }
       store_record(record);
-      nlohmann::json item = endpoint_to_json(judged.evidence, judged.judgement);
-      // HTML draws the platform handshake and the drill per endpoint (a few
-      // connections each, not the suite scan's dozens).
-      if (html) item["ladders"] = endpoint_ladder_connections_json(judged.evidence, judged.judgement);
-      item["target"] = target.spec();
-      item["label"] = target.label;
-      item["run"] = *run_id;
-      item["findings"] = ids;
-      item["error"] = judged.reachable ? nlohmann::json(nullptr) : nlohmann::json(judged.error);
-      add_judging(item, judging);
-      items.push_back(std::move(item));
+      if (keep_items) {
+        nlohmann::json item = endpoint_to_json(judged.evidence, judged.judgement);
+        // HTML draws the platform handshake and the drill per endpoint (a few
+        // connections each, not the suite scan's dozens).
+        if (html) item["ladders"] = endpoint_ladder_connections_json(judged.evidence, judged.judgement);
+        item["target"] = target.spec();
+        item["label"] = target.label;
+        item["run"] = *run_id;
+        item["findings"] = ids;
+        item["error"] = judged.reachable ? nlohmann::json(nullptr) : nlohmann::json(judged.error);
+        add_judging(item, judging);
+        items.push_back(std::move(item));
+      }
       std::string finding_ids;
       for (const auto& id : ids) finding_ids += (finding_ids.empty() ? "" : " ") + id.get<std::string>();
       // The suite the platform's own handshake (step 1) negotiated.
