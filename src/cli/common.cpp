@@ -144,7 +144,7 @@ StreamedReport::StreamedReport(const Session& session, bool stream_json) {
 bool StreamedReport::add(const nlohmann::json& connection, bool flush) {
   if (!stream_) return false;
   stream_->add(connection);
-  if (flush) output_->stream().flush();
+  if (flush) stream_->flush();
   return true;
 }
 

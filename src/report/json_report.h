@@ -3,6 +3,7 @@
 #include <string>
 
 #include "report/document.h"
+#include "report/json_text.h"
 
 namespace tc {
 
@@ -17,14 +18,32 @@ namespace tc {
 // A JSON report whose one large array (e.g. "connections") is written element
 // by element as the evidence arrives, so memory stays flat however many
 // connections a capture holds. The other keys follow when finish() is called.
+// Text is gathered in a buffer and written out in large pieces.
 class JsonStreamWriter {
  public:
   JsonStreamWriter(std::ostream& out, std::string_view array_key);
   void add(const nlohmann::json& element);
+  // Adds one element that `write(JsonText&)` appends as compact JSON text,
+  // e.g. append_certificate_row: no DOM node for it.
+  template <typename Write>
+  void add_text(Write&& write) {
+    begin_element();
+    write(text_);
+    end_element();
+  }
+  // Writes out what is buffered and flushes the stream.
+  void flush();
   void finish(const ReportDocument& document, std::string_view version);
 
  private:
+  void begin_element();
+  // Writes the buffer out once it is large.
+  void end_element();
+  void write_buffer();
+  void write_findings(const Findings& findings);
+
   std::ostream& out_;
+  JsonText text_;
   bool first_ = true;
 };
 
