@@ -147,7 +147,10 @@ int run_cert(CertOptions& options) {
     if (crl->crls.empty()) return kExitInput;
   }
 
-  TrustSetup trust = build_trust(*session, document);
+  // An inventory without --crl verifies nothing against anchors (each
+  // certificate is judged alone): it needs only the set-up's messages.
+  const bool anchors_needed = !inventory || crl.has_value();
+  TrustSetup trust = build_trust(*session, document, anchors_needed ? TrustUse::verify : TrustUse::messages_only);
   // The issuer of a certificate among the presented ones and the anchors, for
   // checking a CRL's signature.
   auto find_issuer = [&](const X509* cert) -> const X509* {
