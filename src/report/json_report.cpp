@@ -24,7 +24,9 @@ struct TopLevelEntry {
 
 // The contract's keys in order, then the sections. A section named like an
 // earlier key replaces its value in place (as ordered_json's operator[] does).
-std::vector<TopLevelEntry> top_level_entries(const ReportDocument& document, std::string_view version) {
+// `findings_summary_json` is summary.findings.
+std::vector<TopLevelEntry> top_level_entries(const ReportDocument& document, std::string_view version,
+                                             nlohmann::json findings_summary_json) {
   std::vector<TopLevelEntry> entries;
   entries.push_back({"tool", "trunkcheck"});
   entries.push_back({"version", version});
@@ -32,8 +34,7 @@ std::vector<TopLevelEntry> top_level_entries(const ReportDocument& document, std
   entries.push_back({"at", format_instant(document.at)});
   entries.push_back({"profile", document.profile});
   entries.push_back({"findings", nullptr, true});
-  entries.push_back(
-      {"summary", {{"findings", document.summary_counts.value_or(findings_summary(document.findings))}}});
+  entries.push_back({"summary", {{"findings", std::move(findings_summary_json)}}});
   entries.push_back({"errors", document.errors});
   entries.push_back({"notes", document.notes});
   for (const auto& [key, value] : document.sections.items()) {
@@ -48,9 +49,13 @@ std::vector<TopLevelEntry> top_level_entries(const ReportDocument& document, std
   return entries;
 }
 
+nlohmann::json summary_of(const ReportDocument& document) {
+  return document.summary_counts.value_or(findings_summary(document.findings));
+}
+
 nlohmann::ordered_json document_json(const ReportDocument& document, std::string_view version) {
   nlohmann::ordered_json out;
-  for (auto& entry : top_level_entries(document, version)) {
+  for (auto& entry : top_level_entries(document, version, summary_of(document))) {
     if (entry.findings) {
       nlohmann::json findings = nlohmann::json::array();
       for (const auto& finding : document.findings) findings.push_back(finding_to_json(finding));
@@ -99,32 +104,54 @@ void JsonStreamWriter::flush() {
   out_.flush();
 }
 
-void JsonStreamWriter::write_findings(const Findings& findings) {
-  // As dump(2) prints the array starting at column 0.
-  if (findings.empty()) {
-    text_.raw("[]");
-    return;
-  }
-  text_.raw("[\n");
-  for (size_t i = 0; i < findings.size(); ++i) {
-    if (i > 0) text_.raw(",\n");
-    text_.indent(2);
-    append_finding(text_, findings[i], 2);
-    end_element();
-  }
-  text_.raw("\n]");
+void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version) {
+  finish_with(document, version, summary_of(document), [&] {
+    // As dump(2) prints the array starting at column 0.
+    if (document.findings.empty()) {
+      text_.raw("[]");
+      return;
+    }
+    text_.raw("[\n");
+    for (size_t i = 0; i < document.findings.size(); ++i) {
+      if (i > 0) text_.raw(",\n");
+      text_.indent(2);
+      append_finding(text_, document.findings[i], 2);
+      end_element();
+    }
+    text_.raw("\n]");
+  });
 }
 
-void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version) {
+void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version,
+                              const FindingTexts& findings) {
+  finish_with(document, version, findings.summary(), [&] {
+    const auto& items = findings.items();
+    if (items.empty()) {
+      text_.raw("[]");
+      return;
+    }
+    text_.raw("[\n");
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) text_.raw(",\n");
+      text_.indent(2);
+      text_.raw(items[i].json);
+      end_element();
+    }
+    text_.raw("\n]");
+  });
+}
+
+void JsonStreamWriter::finish_with(const ReportDocument& document, std::string_view version,
+                                   nlohmann::json findings_summary_json, const std::function<void()>& write_findings) {
   // Key by key, each value printed as `std::setw(2) << value` did (nested
-  // lines indented from column 0); the findings straight from the document.
+  // lines indented from column 0); the findings without a DOM.
   text_.raw(first_ ? "]" : "\n  ]");
-  for (const auto& entry : top_level_entries(document, version)) {
+  for (const auto& entry : top_level_entries(document, version, std::move(findings_summary_json))) {
     text_.raw(",\n  ");
     text_.string(entry.key);
     text_.raw(": ");
     if (entry.findings) {
-      write_findings(document.findings);
+      write_findings();
     } else {
       text_.value(entry.value, 2, 0);
     }

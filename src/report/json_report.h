@@ -1,8 +1,10 @@
 #pragma once
+#include <functional>
 #include <ostream>
 #include <string>
 
 #include "report/document.h"
+#include "report/finding_texts.h"
 #include "report/json_text.h"
 
 namespace tc {
@@ -34,13 +36,17 @@ class JsonStreamWriter {
   // Writes out what is buffered and flushes the stream.
   void flush();
   void finish(const ReportDocument& document, std::string_view version);
+  // The same report, its findings[] and summary taken from `findings` (the
+  // document's own findings are not read).
+  void finish(const ReportDocument& document, std::string_view version, const FindingTexts& findings);
 
  private:
   void begin_element();
   // Writes the buffer out once it is large.
   void end_element();
   void write_buffer();
-  void write_findings(const Findings& findings);
+  void finish_with(const ReportDocument& document, std::string_view version, nlohmann::json findings_summary_json,
+                   const std::function<void()>& write_findings);
 
   std::ostream& out_;
   JsonText text_;

@@ -9,6 +9,7 @@
 #include "model/json_encoding.h"
 #include "report/certificate_row_json.h"
 #include "report/finding_json.h"
+#include "report/finding_texts.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 
@@ -215,6 +216,32 @@ TEST(JsonStreamWriter, TextElementsMatchDomElements) {
   element["role"] = "leaf";
   element["findings"] = {"key-weak"};
   EXPECT_EQ(out.str(), reference_stream(document, {element}));
+}
+
+TEST(FindingTexts, SameReportAsTheDocumentsFindings) {
+  ReportDocument document = sample_document();
+  // Unsorted, with ties on severity and id, as a judge produces them.
+  document.findings.push_back(sample_finding("b", {{"n", 1}}));
+  document.findings.back().severity = Severity::low;
+  document.findings.push_back(sample_finding("a", {{"n", 2}}));
+  document.findings.back().id = "key-weak";
+  document.findings.push_back(sample_finding("a", {{"n", 3}}));
+  FindingTexts texts;
+  for (const auto& finding : document.findings) texts.add(finding);
+  texts.sort();
+  EXPECT_EQ(texts.worst(), worst_severity(document.findings));
+  EXPECT_EQ(texts.summary(), findings_summary(document.findings));
+
+  ReportDocument without = document;
+  without.findings.clear();
+  std::ostringstream from_texts;
+  {
+    JsonStreamWriter writer(from_texts, "certificates");
+    writer.finish(without, "9.9", texts);
+  }
+  sort_findings(document.findings);
+  EXPECT_EQ(from_texts.str(), reference_stream(document, {}));
+  EXPECT_EQ(FindingTexts{}.worst(), std::nullopt);
 }
 
 }  // namespace
