@@ -373,19 +373,6 @@ std::optional<Instant> to_instant(const ASN1_TIME* time) {
          std::chrono::seconds{parts.tm_sec};
 }
 
-std::string name_to_string(const X509_NAME* name) {
-  if (name == nullptr) return {};
-  BioPtr bio{BIO_new(BIO_s_mem())};
-  if (!bio) return {};
-  // RFC 2253 order and escaping, but UTF-8 left readable instead of \XX.
-  constexpr unsigned long kFlags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
-  if (X509_NAME_print_ex(bio.get(), name, 0, kFlags) < 0) return {};
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio.get(), &data);
-  if (length <= 0 || data == nullptr) return {};
-  return std::string(data, static_cast<size_t>(length));
-}
-
 std::string subject_hash_hex(const X509* cert) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%08lx", X509_subject_name_hash(const_cast<X509*>(cert)));
