@@ -64,9 +64,7 @@ CertFileSet load_cert_paths(const std::vector<std::string>& paths, const x509::I
   // bundle such as ca-certificates.crt repeats every root.
   for (const auto& file : walked.files) set.files.push_back(x509::load_certificate_file(file.path, options, false));
   std::vector<std::vector<std::string>> digests(set.files.size());
-  for (size_t f = 0; f < set.files.size(); ++f) {
-    for (const auto& cert : set.files[f].certs) digests[f].push_back(x509::sha256_hex(cert.get()));
-  }
+  for (size_t f = 0; f < set.files.size(); ++f) digests[f] = std::move(set.files[f].sha256);
 
   std::map<std::string, Location> keepers = choose_keepers(set.files, digests);
   for (size_t f = 0; f < set.files.size(); ++f) {
@@ -83,7 +81,8 @@ CertFileSet load_cert_paths(const std::vector<std::string>& paths, const x509::I
       }
     }
     file.certs = std::move(certs);
-    x509::decode_facts(file, &kept_digests);
+    file.sha256 = std::move(kept_digests);
+    x509::decode_facts(file);
   }
   return set;
 }
