@@ -115,7 +115,10 @@ int run_cert(CertOptions& options) {
   // certificate (the costliest part of parsing in OpenSSL 3.0).
   input.decode_public_keys = !inventory || !options.crl_path.empty();
   // Every file read, repeated certificates kept once (sources/cert_files.h).
-  sources::CertFileSet inputs = sources::load_cert_paths(options.paths, input);
+  // Handles parsed without their keys serve no further purpose: each is freed
+  // once its facts are decoded, before the next file is read.
+  sources::CertFileSet inputs = sources::load_cert_paths(
+      options.paths, input, input.decode_public_keys ? sources::Handles::keep : sources::Handles::free_after_facts);
   document.errors = inputs.messages();
   std::vector<LoadedCertificate> certificates;
   for (auto& loaded : inputs.files) {
@@ -133,8 +136,6 @@ int run_cert(CertOptions& options) {
       }
     }
     for (size_t i = 0; i < loaded.certs.size(); ++i) {
-      // Handles parsed without their keys serve no further purpose: free them now.
-      if (!input.decode_public_keys) loaded.certs[i].reset();
       certificates.push_back({std::move(loaded.certs[i]), std::move(loaded.facts[i])});
     }
   }
