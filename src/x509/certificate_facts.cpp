@@ -34,8 +34,28 @@ std::string hex_lower(const ASN1_STRING* string) {
   return hex_lower(ASN1_STRING_get0_data(string), static_cast<size_t>(ASN1_STRING_length(string)));
 }
 
+// Whether ASN1_STRING_to_UTF8 would return the bytes unchanged: ASCII in a
+// type it reads one byte per character (or UTF8String). Saves its conversion
+// for nearly every common name.
+bool utf8_as_is(const ASN1_STRING* string) {
+  switch (ASN1_STRING_type(string)) {
+    case V_ASN1_UTF8STRING:
+    case V_ASN1_NUMERICSTRING:
+    case V_ASN1_PRINTABLESTRING:
+    case V_ASN1_T61STRING:
+    case V_ASN1_IA5STRING: break;
+    default: return false;
+  }
+  const unsigned char* data = ASN1_STRING_get0_data(string);
+  return std::all_of(data, data + ASN1_STRING_length(string), [](unsigned char byte) { return byte < 0x80; });
+}
+
 std::string to_utf8(const ASN1_STRING* string) {
   if (string == nullptr) return {};
+  if (utf8_as_is(string)) {
+    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(string)),
+                       static_cast<size_t>(ASN1_STRING_length(string)));
+  }
   unsigned char* out = nullptr;
   int length = ASN1_STRING_to_UTF8(&out, string);
   if (length < 0) return {};
