@@ -8,9 +8,10 @@
 #include <sstream>
 
 #include "cli/common.h"
+#include "cli/inventory_counts.h"
 #include "cli/trust_setup.h"
-#include "model/json_encoding.h"
 #include "policy/cipher_registry.h"
+#include "report/certificate_row_json.h"
 #include "report/csv_report.h"
 #include "report/json_report.h"
 #include "rules/catalogue.h"
@@ -88,6 +89,17 @@ int run_cert(CertOptions& options) {
 
   ReportDocument document;
   document.command = "cert";
+  // JSON keeps each finding as its text from the moment it is judged (see
+  // report/finding_texts.h); text and CSV render the document's findings.
+  const bool json = session->options.format == "json";
+  FindingTexts finding_texts;
+  auto keep_finding = [&](Finding&& finding) {
+    if (json) {
+      finding_texts.add(finding);
+    } else {
+      document.findings.push_back(std::move(finding));
+    }
+  };
   RuleContext context{session->at, &session->profile, *purpose,
                       options.host.empty() ? std::nullopt : std::optional<std::string>(options.host)};
 
@@ -103,26 +115,27 @@ int run_cert(CertOptions& options) {
   // certificate (the costliest part of parsing in OpenSSL 3.0).
   input.decode_public_keys = !inventory || !options.crl_path.empty();
   // Every file read, repeated certificates kept once (sources/cert_files.h).
-  sources::CertFileSet inputs = sources::load_cert_paths(options.paths, input);
+  // Handles parsed without their keys serve no further purpose: each is freed
+  // once its facts are decoded, before the next file is read.
+  sources::CertFileSet inputs = sources::load_cert_paths(
+      options.paths, input, input.decode_public_keys ? sources::Handles::keep : sources::Handles::free_after_facts);
   document.errors = inputs.messages();
   std::vector<LoadedCertificate> certificates;
   for (auto& loaded : inputs.files) {
     if (loaded.contains_private_key()) {
-      document.findings.push_back(make_finding(
+      keep_finding(make_finding(
           "file-contains-private-key", loaded.path,
           fmt::format("{} private key block(s) found; they were recognised and skipped, never printed or stored.",
                       loaded.private_keys),
           {{"path", loaded.path}}));
       if (loaded.key_file_world_or_group_readable) {
-        document.findings.push_back(make_finding("key-file-exposed", loaded.path,
+        keep_finding(make_finding("key-file-exposed", loaded.path,
                                                  "The file holds a private key and its mode lets group or others "
                                                  "read it.",
                                                  {{"path", loaded.path}}));
       }
     }
     for (size_t i = 0; i < loaded.certs.size(); ++i) {
-      // Handles parsed without their keys serve no further purpose: free them now.
-      if (!input.decode_public_keys) loaded.certs[i].reset();
       certificates.push_back({std::move(loaded.certs[i]), std::move(loaded.facts[i])});
     }
   }
@@ -146,7 +159,10 @@ int run_cert(CertOptions& options) {
     if (crl->crls.empty()) return kExitInput;
   }
 
-  TrustSetup trust = build_trust(*session, document);
+  // An inventory without --crl verifies nothing against anchors (each
+  // certificate is judged alone): it needs only the set-up's messages.
+  const bool anchors_needed = !inventory || crl.has_value();
+  TrustSetup trust = build_trust(*session, document, anchors_needed ? TrustUse::verify : TrustUse::messages_only);
   // The issuer of a certificate among the presented ones and the anchors, for
   // checking a CRL's signature.
   auto find_issuer = [&](const X509* cert) -> const X509* {
@@ -159,7 +175,15 @@ int run_cert(CertOptions& options) {
     return nullptr;
   };
 
-  nlohmann::json certificates_json = nlohmann::json::array();
+  // JSON: each certificate's row is written as it is judged, straight as text
+  // (a DOM for 10,000 rows cost more than judging them).
+  std::optional<ReportOutput> output;
+  std::optional<JsonStreamWriter> writer;
+  if (json) {
+    output.emplace(*session);
+    writer.emplace(output->stream(), "certificates");
+  }
+  // Judges one certificate, keeps its findings and returns their ids.
   auto judge_one = [&](LoadedCertificate& item, CertRole role) {
     Findings found = judge_certificate(item.facts, role, context);
     if (role == CertRole::leaf) {
@@ -171,64 +195,43 @@ int run_cert(CertOptions& options) {
       if (check.revoked) found.push_back(revoked_finding(item.facts, options.crl_path));
       if (!check.note.empty()) document.notes.push_back(item.facts.source + ": " + check.note);
     }
-    nlohmann::json entry = certificate_to_json(item.facts);
-    entry["role"] = to_string(role);
     std::vector<std::string> ids;
     for (const auto& finding : found) ids.push_back(finding.id);
-    entry["findings"] = std::move(ids);
-    certificates_json.push_back(std::move(entry));
-    document.findings.insert(document.findings.end(), std::make_move_iterator(found.begin()),
-                             std::make_move_iterator(found.end()));
+    if (writer) writer->add_text([&](JsonText& out) { append_certificate_row(out, item.facts, to_string(role), ids); });
+    for (auto& finding : found) keep_finding(std::move(finding));
+    return ids;
   };
 
   TextSection section;
   if (inventory) {
     section.heading = fmt::format("Inventory: {} certificates", certificates.size());
-    for (auto& item : certificates) judge_one(item, role_of(item.facts));
-    // Summary: the audit the Cisco field notice asks for (seed 004).
     Instant horizon = until.value_or(session->at + Days{90});
-    auto horizon_limit = lifetime_limit_for(session->profile, horizon);
-    size_t with_client_auth = 0, expired = 0, expiring = 0, over_limit = 0, leaves = 0;
-    for (const auto& item : certificates) {
-      const auto& facts = item.facts;
-      if (facts.has_eku("clientAuth")) ++with_client_auth;
-      if (facts.not_after < session->at) ++expired;
-      else if (facts.not_after < horizon) ++expiring;
-      if (role_of(facts) == CertRole::leaf) {
-        ++leaves;
-        if (horizon_limit && lifetime_days(facts) > horizon_limit->max_days) ++over_limit;
-      }
-    }
-    nlohmann::json summary = {{"certificates", certificates.size()},
-                              {"leaves", leaves},
-                              {"with_client_auth", with_client_auth},
-                              {"expired", expired},
-                              {"expire_before_until", expiring},
-                              {"until", format_date(horizon)},
-                              {"lifetime_over_limit_at_until", over_limit},
-                              {"limit_days_at_until", horizon_limit ? horizon_limit->max_days : 0}};
-    document.sections["inventory"] = summary;
+    InventoryCounts counts(session->at, horizon, lifetime_limit_for(session->profile, horizon));
     std::ostringstream csv;
     write_csv_row(csv, {"path", "subject", "issuer", "not_after", "eku", "key", "sha256", "findings"});
-    // The rows feed only the text and CSV reports (render_json reads neither).
-    const bool rows_wanted = options.global.format != "json";
-    for (size_t i = 0; rows_wanted && i < certificates.size(); ++i) {
-      const auto& facts = certificates[i].facts;
-      std::string ids = fmt::format("{}", fmt::join(certificates_json[i]["findings"].get<std::vector<std::string>>(), " "));
-      std::string key = fmt::format("{} {}", facts.key_type, facts.key_bits);
-      std::string name = facts.common_name.empty() ? facts.subject : "CN=" + facts.common_name;
-      section.lines.push_back(fmt::format("{}  {}  not after {}  {}  {}  {}", facts.source, name,
-                                          format_date(facts.not_after), eku_text(facts), key,
-                                          ids.empty() ? "ok" : ids));
-      write_csv_row(csv, {facts.source, facts.subject, facts.issuer, format_instant(facts.not_after), eku_text(facts),
-                          key, facts.sha256, ids});
+    // The rows feed only the text and CSV reports (JSON rows are written by judge_one).
+    const bool rows_wanted = !json;
+    for (auto& item : certificates) {
+      std::vector<std::string> finding_ids = judge_one(item, role_of(item.facts));
+      const auto& facts = item.facts;
+      counts.add(facts);
+      if (rows_wanted) {
+        std::string ids = fmt::format("{}", fmt::join(finding_ids, " "));
+        std::string key = fmt::format("{} {}", facts.key_type, facts.key_bits);
+        std::string name = facts.common_name.empty() ? facts.subject : "CN=" + facts.common_name;
+        section.lines.push_back(fmt::format("{}  {}  not after {}  {}  {}  {}", facts.source, name,
+                                            format_date(facts.not_after), eku_text(facts), key,
+                                            ids.empty() ? "ok" : ids));
+        write_csv_row(csv, {facts.source, facts.subject, facts.issuer, format_instant(facts.not_after),
+                            eku_text(facts), key, facts.sha256, ids});
+      }
+      // Judged, counted and written: nothing reads these facts again, and
+      // freeing them now reuses the memory for the next certificate.
+      item.facts = CertificateFacts{};
     }
+    document.sections["inventory"] = counts.to_json();
     document.csv = csv.str();
-    section.lines.push_back(fmt::format(
-        "{} certificates ({} leaves): {} carry clientAuth, {} expired, {} expire before {}, {} leaves live longer "
-        "than the {} days allowed for certificates issued on {}.",
-        certificates.size(), leaves, with_client_auth, expired, expiring, format_date(horizon), over_limit,
-        horizon_limit ? horizon_limit->max_days : 0, format_date(horizon)));
+    section.lines.push_back(counts.sentence());
   } else if (!certificates.empty()) {
     std::vector<x509::X509Ptr> presented;
     for (const auto& item : certificates) presented.push_back(x509::share(item.cert.get()));
@@ -244,8 +247,7 @@ int run_cert(CertOptions& options) {
       judge_one(certificates[i], role_of(certificates[i].facts) == CertRole::leaf ? CertRole::intermediate
                                                                                  : role_of(certificates[i].facts));
     }
-    Findings chain_findings = judge_chain(verdict, context, subject);
-    document.findings.insert(document.findings.end(), chain_findings.begin(), chain_findings.end());
+    for (Finding& finding : judge_chain(verdict, context, subject)) keep_finding(std::move(finding));
     nlohmann::json path = nlohmann::json::array();
     section.heading = "Chain of " + subject;
     for (size_t depth = 0; depth < verdict.path.size(); ++depth) {
@@ -282,17 +284,14 @@ int run_cert(CertOptions& options) {
     }
   }
   document.sections["purpose"] = std::string(to_string(*purpose));
-  if (session->options.format == "json") {
-    // Written element by element: no deep copy of a 10,000-certificate tree.
+  if (writer) {
     finalise_document(document, *session);
-    ReportOutput output(*session);
-    JsonStreamWriter writer(output.stream(), "certificates");
-    for (const auto& entry : certificates_json) writer.add(entry);
-    writer.finish(document, TRUNKCHECK_VERSION);
-    if (output.failed(*session)) return kExitInput;
-    return exit_code_for(document.findings, *session);
+    finding_texts.sort();
+    writer->finish(document, TRUNKCHECK_VERSION, finding_texts);
+    if (output->failed(*session)) return kExitInput;
+    return exit_code_for(finding_texts.worst(), *session);
   }
-  document.sections["certificates"] = std::move(certificates_json);
+  // certificates[] exists only in the JSON report (written above as judged).
   if (!section.heading.empty()) document.text_sections.push_back(std::move(section));
   return emit_report(document, *session);
 }

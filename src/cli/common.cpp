@@ -91,11 +91,12 @@ void finalise_document(ReportDocument& document, const Session& session) {
 }
 
 int exit_code_for(const Findings& findings, const Session& session) {
+  return exit_code_for(worst_severity(findings), session);
+}
+
+int exit_code_for(std::optional<Severity> worst, const Session& session) {
   if (session.options.fail_on == "none") return kExitOk;
-  for (const auto& finding : findings) {
-    if (finding.severity >= session.fail_on) return kExitFindings;
-  }
-  return kExitOk;
+  return worst && *worst >= session.fail_on ? kExitFindings : kExitOk;
 }
 
 std::vector<std::string> deprecated_suite_codes(const Session& session) {
@@ -144,13 +145,13 @@ StreamedReport::StreamedReport(const Session& session, bool stream_json) {
 bool StreamedReport::add(const nlohmann::json& connection, bool flush) {
   if (!stream_) return false;
   stream_->add(connection);
-  if (flush) output_->stream().flush();
+  if (flush) stream_->flush();
   return true;
 }
 
 bool StreamedReport::add_serialized(std::string_view connection) {
   if (!stream_) return false;
-  stream_->add_serialized(connection);
+  stream_->add_text([&](JsonText& text) { text.raw(connection); });
   return true;
 }
 

@@ -81,6 +81,8 @@ class StreamedReport;  // below
 void finalise_document(ReportDocument& document, const Session& session);
 // 1 when a finding is at or above --fail-on, else 0.
 int exit_code_for(const Findings& findings, const Session& session);
+// The same from the worst severity found (nullopt: no finding).
+int exit_code_for(std::optional<Severity> worst, const Session& session);
 // A private key file readable by group or others: a warning on stderr and a
 // note in the report (issue 7), naming the file, never quoting the key.
 void warn_if_key_exposed(const std::string& key_path, ReportDocument& document);

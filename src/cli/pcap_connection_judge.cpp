@@ -72,14 +72,17 @@ const std::string& ConnectionJudge::chain_json(const std::vector<CertificateFact
   for (const auto& facts : chain) key += facts.sha256;
   auto cached = chain_json_.find(key);
   if (cached != chain_json_.end()) return cached->second;
-  if (chain_json_.size() >= kMaxCachedChains) chain_json_.clear();
-  return chain_json_.emplace(std::move(key), render_chain_json(chain)).first->second;
+  text_.clear();
+  append_chain_json(text_, chain);
+  return chain_json_.emplace(std::move(key), text_.text()).first->second;
 }
 
 JudgedConnection ConnectionJudge::judge(Connection&& connection) {
   using ServerChain = sources::EvidenceCompleter::ServerChain;
   static const std::vector<CertificateFacts> kNoChain;
   JudgedConnection out;
+  // Cleared here, not while rendering: both chains' texts are used by reference below.
+  if (chain_json_.size() >= kMaxCachedChains) chain_json_.clear();
   const sources::EvidenceCompleter::Completed evidence =
       completer_.complete(connection, copy_server_chains_ ? ServerChain::copied : ServerChain::shared);
   out.shared_server_chain = evidence.shared_server_chain;
@@ -96,8 +99,11 @@ JudgedConnection ConnectionJudge::judge(Connection&& connection) {
   std::for_each(out.findings.begin(), out.findings.end(), note_id);
   if (out.chain) std::for_each(out.chain->findings.begin(), out.chain->findings.end(), note_id);
   if (listing_ == Listing::all || (listing_ == Listing::with_findings && !out.ids.empty())) {
-    out.listing = render_connection_json(connection, out.ids, chain_json(server_chain),
-                                         chain_json(connection.client_chain));
+    const std::string& server_chain_json = chain_json(server_chain);
+    const std::string& client_chain_json = chain_json(connection.client_chain);
+    text_.clear();
+    append_connection_json(text_, connection, out.ids, server_chain_json, client_chain_json);
+    out.listing = text_.text();
   }
   out.connection = std::move(connection);
   return out;

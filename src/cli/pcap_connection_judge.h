@@ -11,6 +11,7 @@
 
 #include "model/connection.h"
 #include "model/finding.h"
+#include "report/json_text.h"
 #include "rules/context.h"
 #include "sources/endpoint_matcher.h"
 #include "sources/evidence_completer.h"
@@ -72,6 +73,7 @@ class ConnectionJudge {
   std::unordered_map<std::string, std::shared_ptr<const JudgedChain>> chains_;  // by name and chain
   std::unordered_map<std::string, std::string> chain_json_;                      // by the chain's sha256s
   std::unordered_map<std::string, bool> names_platform_;                         // by leaf and SNI
+  JsonText text_;  // reused for each rendering
   static constexpr size_t kMaxCachedChains = 1024;
 };
 

@@ -18,8 +18,11 @@
 
 #include "cli/common.h"
 #include "cli/probe_runner.h"
+#include "cli/scan_overrides.h"
 #include "cli/trust_setup.h"
 #include "model/json_encoding.h"
+#include "policy/cipher_registry.h"
+#include "report/csv_report.h"
 #include "report/endpoint_json.h"
 #include "report/scan_store.h"
 #include "report/stored_facts.h"
@@ -50,7 +53,7 @@ struct ScanOptions {
 struct TargetResult {
   size_t index = 0;
   ProbeRun run;
-  std::string credential_error;
+  std::string setup_error;  // a credential, profile= or trust= that cannot be used
   Instant probed_at{};
 };
 
@@ -138,11 +141,34 @@ EndpointRecord record_for(const sources::Target& target, int64_t run_id, const I
   return record;
 }
 
+// What a target was judged with, in its stored facts and its JSON item.
+void add_judging(nlohmann::json& object, const TargetJudging& judging) {
+  object["profile"] = judging.session.profile.name;
+  object["at"] = format_instant(judging.session.at);
+}
+
+// " {profile=… at=… trust=…}" after a target's name when its line overrides them.
+std::string overrides_text(const sources::Target& target) {
+  std::string text;
+  if (target.profile) text += " profile=" + *target.profile;
+  if (target.at) text += " at=" + format_date(*target.at);
+  if (target.trust) text += " trust=" + *target.trust;
+  return text.empty() ? text : " {" + text.substr(1) + "}";
+}
+
+// --format csv: one row per endpoint (or per target that gave none).
+const std::vector<std::string> kCsvColumns = {"target",      "label",  "address",        "port",          "sni",
+                                              "profile",     "at",     "client_auth",    "platform_cipher",
+                                              "leaf_not_after", "outbound_verdict", "findings", "error"};
+
 int run_scan(const ScanOptions& options) {
   int exit_code = kExitOk;
   auto session = open_session(options.global, exit_code);
   if (!session) return exit_code;
   const bool html = session->options.format == "html";
+  // Text and CSV never read the endpoint objects: not building them keeps a
+  // large scan's memory to its rows (about 27 KB an endpoint otherwise).
+  const bool keep_items = session->options.format != "text" && session->options.format != "csv";
   if (options.client_cert.empty() != options.client_key.empty()) {
     print_error("scan: --client-cert and --client-key go together");
     return kExitUsage;
@@ -214,6 +240,12 @@ int run_scan(const ScanOptions& options) {
     if (target.client_cert) load_credential(*target.client_cert, *target.client_key);
   }
   TrustSetup trust = build_trust(*session, document);
+  // Each target's judging (its profile=, at=, trust= or the scan's), built
+  // before the workers start so they only read it.
+  TargetJudgings judgings(*session, trust.store);
+  std::vector<const TargetJudging*> judging_of;
+  judging_of.reserve(list.targets.size());
+  for (const auto& target : list.targets) judging_of.push_back(&judgings.for_target(target));
   std::string concurrency_note;
   const int concurrency = effective_concurrency(options, concurrency_note);
   if (!concurrency_note.empty()) document.notes.push_back(concurrency_note);
@@ -226,6 +258,7 @@ int run_scan(const ScanOptions& options) {
   auto worker = [&] {
     for (size_t index = next++; index < total; index = next++) {
       const sources::Target& target = list.targets[index];
+      const TargetJudging& judging = *judging_of[index];
       TargetResult result;
       result.index = index;
       sources::ProbeRequest request;
@@ -245,18 +278,21 @@ int run_scan(const ScanOptions& options) {
         if (slot.first) {
           credential = &*slot.first;
         } else {
-          result.credential_error = slot.second;
+          result.setup_error = slot.second;
         }
       }
-      if (result.credential_error.empty()) {
+      if (!judging.error.empty()) {
+        result.setup_error = options.targets_file + ":" + std::to_string(target.line) + ": " + judging.error;
+      }
+      if (result.setup_error.empty()) {
         request.user_credential = credential;
         const double seconds = target.timeout_seconds.value_or(options.timeout_seconds);
         request.timeout = std::chrono::milliseconds(static_cast<long>(seconds * 1000));
         request.max_connections = options.max_connections;
-        request.profile = &session->profile;
+        request.profile = &judging.session.profile;
         request.scan_suites = !options.skip_suites;
         request.now = session->now;
-        result.run = probe_and_judge(request, trust.store, *session);
+        result.run = probe_and_judge(request, *judging.trust, judging.session);
       }
       result.probed_at = wall_clock();
       {
@@ -273,6 +309,7 @@ int run_scan(const ScanOptions& options) {
   Progress progress(total, isatty(STDERR_FILENO) != 0);
   std::vector<nlohmann::json> entries(total);
   std::vector<std::vector<std::string>> lines(total);
+  std::vector<std::vector<std::vector<std::string>>> csv_rows(total);
   size_t done = 0, failed = 0, endpoints_stored = 0, reachable = 0;
   bool store_failed = false;
   const auto started = std::chrono::steady_clock::now();
@@ -286,7 +323,10 @@ int run_scan(const ScanOptions& options) {
     }
     ++done;
     const sources::Target& target = list.targets[result.index];
-    const std::string name = target.label.empty() ? target.spec() : target.label + " (" + target.spec() + ")";
+    const TargetJudging& judging = *judging_of[result.index];
+    const std::string name =
+        (target.label.empty() ? target.spec() : target.label + " (" + target.spec() + ")") + overrides_text(target);
+    const std::string judged_at = format_instant(judging.session.at);
     nlohmann::json items = nlohmann::json::array();
     auto store_record = [&](const EndpointRecord& record) {
       if (store_failed) return;
@@ -301,7 +341,7 @@ int run_scan(const ScanOptions& options) {
     };
     if (result.run.endpoints.empty()) {
       ++failed;
-      std::string why = !result.credential_error.empty() ? result.credential_error : result.run.error;
+      std::string why = !result.setup_error.empty() ? result.setup_error : result.run.error;
       std::string message = name + ": " + why;
       progress.error(message);
       document.errors.push_back(message);
@@ -309,18 +349,24 @@ int run_scan(const ScanOptions& options) {
       record.error = why;
       record.verdict = why;
       record.client_auth = "unknown";
+      add_judging(record.facts, judging);
       store_record(record);
-      items.push_back({{"target", target.spec()},
-                       {"label", target.label},
-                       {"host", target.host},
-                       {"address", nullptr},
-                       {"port", target.port},
-                       {"sni", target.sni ? nlohmann::json(*target.sni) : nlohmann::json(nullptr)},
-                       {"outbound_verdict", nullptr},
-                       {"run", *run_id},
-                       {"findings", nlohmann::json::array()},
-                       {"error", why}});
+      nlohmann::json item = {{"target", target.spec()},
+                             {"label", target.label},
+                             {"host", target.host},
+                             {"address", nullptr},
+                             {"port", target.port},
+                             {"sni", target.sni ? nlohmann::json(*target.sni) : nlohmann::json(nullptr)},
+                             {"outbound_verdict", nullptr},
+                             {"run", *run_id},
+                             {"findings", nlohmann::json::array()},
+                             {"error", why}};
+      add_judging(item, judging);
+      if (keep_items) items.push_back(std::move(item));
       lines[result.index].push_back(name + "  error: " + why);
+      csv_rows[result.index].push_back({target.spec(), target.label, "", std::to_string(target.port),
+                                        target.sni.value_or(""), judging.session.profile.name, judged_at, "unknown",
+                                        "", "", "", "", why});
     }
     bool any_failed = false;
     for (const JudgedEndpoint& judged : result.run.endpoints) {
@@ -334,6 +380,7 @@ int run_scan(const ScanOptions& options) {
         record.leaf_sha256 = record.facts["leaf"].value("sha256", "");
         record.leaf_not_after = record.facts["leaf"].value("not_after", "");
       }
+      add_judging(record.facts, judging);
       nlohmann::json ids = nlohmann::json::array();
       if (judged.reachable) {
         ++reachable;
@@ -351,16 +398,33 @@ int run_scan(const ScanOptions& options) {
         document.errors.push_back(name + ": " + judged.error);
       }
       store_record(record);
-      nlohmann::json item = endpoint_to_json(judged.evidence, judged.judgement);
-      // HTML draws the platform handshake and the drill per endpoint (a few
-      // connections each, not the suite scan's dozens).
-      if (html) item["ladders"] = endpoint_ladder_connections_json(judged.evidence, judged.judgement);
-      item["target"] = target.spec();
-      item["label"] = target.label;
-      item["run"] = *run_id;
-      item["findings"] = ids;
-      item["error"] = judged.reachable ? nlohmann::json(nullptr) : nlohmann::json(judged.error);
-      items.push_back(std::move(item));
+      if (keep_items) {
+        nlohmann::json item = endpoint_to_json(judged.evidence, judged.judgement);
+        // HTML draws the platform handshake and the drill per endpoint (a few
+        // connections each, not the suite scan's dozens).
+        if (html) item["ladders"] = endpoint_ladder_connections_json(judged.evidence, judged.judgement);
+        item["target"] = target.spec();
+        item["label"] = target.label;
+        item["run"] = *run_id;
+        item["findings"] = ids;
+        item["error"] = judged.reachable ? nlohmann::json(nullptr) : nlohmann::json(judged.error);
+        add_judging(item, judging);
+        items.push_back(std::move(item));
+      }
+      std::string finding_ids;
+      for (const auto& id : ids) finding_ids += (finding_ids.empty() ? "" : " ") + id.get<std::string>();
+      // The suite the platform's own handshake (step 1) negotiated.
+      std::optional<uint16_t> platform_cipher;
+      if (judged.evidence.platform_connection < judged.evidence.connections.size()) {
+        platform_cipher = judged.evidence.connections[judged.evidence.platform_connection].cipher;
+      }
+      csv_rows[result.index].push_back(
+          {target.spec(), target.label, judged.evidence.address, std::to_string(judged.evidence.port),
+           judged.evidence.sni.value_or(""), judging.session.profile.name, judged_at,
+           std::string(to_string(judged.evidence.client_auth)),
+           platform_cipher ? format_suite_code(*platform_cipher) : "", record.leaf_not_after.value_or(""),
+           judged.reachable ? judged.judgement.outbound_verdict : "", finding_ids,
+           judged.reachable ? std::string() : judged.error});
       std::string line = name + "  " + judged.evidence.address + "  ";
       if (judged.reachable) {
         line += judged.judgement.outbound_verdict;
@@ -393,10 +457,14 @@ int run_scan(const ScanOptions& options) {
   section.lines.push_back(fmt::format("{} targets from {} ({} bad line(s)), {} endpoints, {} unreachable; run {} stored in {}",
                                       total, options.targets_file, list.problems_total, endpoints_stored, failed,
                                       *run_id, options.db_path));
+  std::ostringstream csv;
+  write_csv_row(csv, kCsvColumns);
   for (size_t i = 0; i < total; ++i) {
     for (auto& item : entries[i]) endpoints.push_back(std::move(item));
     for (auto& line : lines[i]) section.lines.push_back(std::move(line));
+    for (const auto& row : csv_rows[i]) write_csv_row(csv, row);
   }
+  if (session->options.format == "csv") document.csv = csv.str();
   document.text_sections.push_back(std::move(section));
   document.sections["scan"] = {{"targets_file", options.targets_file},
                                {"db", options.db_path},
@@ -439,7 +507,9 @@ void register_scan_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 64))
       ->default_str("8");
   command->add_flag("--skip-suites", options->skip_suites, "Skip suite and version enumeration");
-  add_global_options(*command, options->global, kReportFormats);
+  std::vector<std::string> formats = kReportFormats;
+  formats.push_back("csv");
+  add_global_options(*command, options->global, formats);
   command->callback([options, &exit_code] { exit_code = run_scan(*options); });
 }
 

@@ -117,35 +117,34 @@ nlohmann::json connection_to_json(const Connection& connection, const std::vecto
 
 namespace {
 
-// Keys in sorted order throughout, as nlohmann's std::map writes them.
-bool write_chain(JsonText& json, const std::vector<CertificateFacts>& chain) {
-  json.put('[');
+// Keys in sorted order throughout, as nlohmann's std::map writes them. Text
+// that is not UTF-8 throws from JsonText::string as it does from dump().
+void write_chain(JsonText& json, const std::vector<CertificateFacts>& chain) {
+  json.raw('[');
   for (size_t i = 0; i < chain.size(); ++i) {
     const CertificateFacts& facts = chain[i];
-    if (i > 0) json.put(',');
+    if (i > 0) json.raw(',');
     json.raw("{\"eku\":");
     if (facts.has_eku_extension) {
-      if (!json.strings(facts.eku)) return false;
+      json.string_array(facts.eku);
     } else {
       json.null();
     }
-    json.raw(",");
-    json.key("issuer");
-    if (!json.string(facts.issuer)) return false;
-    json.raw(",\"not_after\":\"" + format_instant(facts.not_after) + "\",\"not_before\":\"" +
-             format_instant(facts.not_before) + "\",");
-    json.key("san");
-    if (!json.strings(facts.san_dns)) return false;
-    json.raw(",");
-    json.key("sha256");
-    if (!json.string(facts.sha256)) return false;
-    json.raw(",");
-    json.key("subject");
-    if (!json.string(facts.subject)) return false;
-    json.put('}');
+    json.raw(",\"issuer\":");
+    json.string(facts.issuer);
+    json.raw(",\"not_after\":\"");
+    json.raw(format_instant(facts.not_after));
+    json.raw("\",\"not_before\":\"");
+    json.raw(format_instant(facts.not_before));
+    json.raw("\",\"san\":");
+    json.string_array(facts.san_dns);
+    json.raw(",\"sha256\":");
+    json.string(facts.sha256);
+    json.raw(",\"subject\":");
+    json.string(facts.subject);
+    json.raw('}');
   }
-  json.put(']');
-  return true;
+  json.raw(']');
 }
 
 void write_suite_code(JsonText& json, uint16_t code) {
@@ -155,46 +154,46 @@ void write_suite_code(JsonText& json, uint16_t code) {
   json.raw({text, sizeof text});
 }
 
-bool write_optional_string(JsonText& json, const std::string& text) {
+void write_optional_string(JsonText& json, const std::string& text) {
   if (text.empty()) {
     json.null();
-    return true;
+  } else {
+    json.string(text);
   }
-  return json.string(text);
 }
 
-bool write_connection(JsonText& json, const Connection& connection, const std::vector<std::string>& finding_ids,
+void write_number(JsonText& json, uint64_t value) { json.integer(static_cast<int64_t>(value)); }
+
+void write_connection(JsonText& json, const Connection& connection, const std::vector<std::string>& finding_ids,
                       std::string_view server_chain_json, std::string_view client_chain_json) {
   json.raw("{\"alerts\":[");
   for (size_t i = 0; i < connection.alerts.size(); ++i) {
     const AlertRecord& alert = connection.alerts[i];
-    if (i > 0) json.put(',');
+    if (i > 0) json.raw(',');
     json.raw("{\"description\":");
     // Encrypted alerts carry neither a level nor a description we can read.
     if (alert.description) {
-      json.number(*alert.description);
+      write_number(json, *alert.description);
     } else {
       json.null();
     }
     json.raw(",\"frame\":");
-    json.number(alert.frame);
+    write_number(json, alert.frame);
     json.raw(alert.from == Side::client ? ",\"from\":\"client\",\"level\":" : ",\"from\":\"server\",\"level\":");
     if (alert.description) {
-      json.number(alert.level);
-      json.raw(",");
-      json.key("name");
-      if (!json.string(alert_name(*alert.description))) return false;
+      write_number(json, alert.level);
+      json.raw(",\"name\":");
+      json.string(alert_name(*alert.description));
     } else {
       json.raw("null,\"name\":null");
     }
-    json.put('}');
+    json.raw('}');
   }
-  json.raw("],");
-  json.key("anomalies");
-  if (!json.strings(connection.anomalies)) return false;
-  json.raw(connection.certificate_request ? ",\"certificate_request\":true," : ",\"certificate_request\":false,");
-  json.key("certificate_request_ca_names");
-  if (!json.strings(connection.certificate_request_ca_names)) return false;
+  json.raw("],\"anomalies\":");
+  json.string_array(connection.anomalies);
+  json.raw(connection.certificate_request ? ",\"certificate_request\":true" : ",\"certificate_request\":false");
+  json.raw(",\"certificate_request_ca_names\":");
+  json.string_array(connection.certificate_request_ca_names);
   json.raw(",\"cipher\":");
   if (connection.cipher) {
     write_suite_code(json, *connection.cipher);
@@ -202,10 +201,10 @@ bool write_connection(JsonText& json, const Connection& connection, const std::v
     json.null();
   }
   json.raw(",\"client\":");
-  if (!json.string(connection.client)) return false;
+  json.string(connection.client);
   json.raw(",\"client_certificates\":");
   if (connection.client_certificates) {
-    json.number(*connection.client_certificates);
+    write_number(json, *connection.client_certificates);
   } else {
     json.null();
   }
@@ -213,74 +212,67 @@ bool write_connection(JsonText& json, const Connection& connection, const std::v
   json.raw(client_chain_json);
   json.raw(",\"client_offer\":[");
   for (size_t i = 0; i < connection.client_offer.size(); ++i) {
-    if (i > 0) json.put(',');
+    if (i > 0) json.raw(',');
     write_suite_code(json, connection.client_offer[i]);
   }
   json.raw("],\"direction\":\"");
   json.raw(to_string(connection.direction));
-  json.raw(connection.established ? "\",\"established\":true," : "\",\"established\":false,");
-  json.key("findings");
-  if (!json.strings(finding_ids)) return false;
+  json.raw(connection.established ? "\",\"established\":true" : "\",\"established\":false");
+  json.raw(",\"findings\":");
+  json.string_array(finding_ids);
   json.raw(",\"first_frame\":");
-  json.number(connection.first_frame);
+  write_number(json, connection.first_frame);
   json.raw(connection.incomplete ? ",\"incomplete\":true,\"ja3\":" : ",\"incomplete\":false,\"ja3\":");
-  if (!write_optional_string(json, connection.ja3)) return false;
+  write_optional_string(json, connection.ja3);
   json.raw(",\"ja3s\":");
-  if (!write_optional_string(json, connection.ja3s)) return false;
+  write_optional_string(json, connection.ja3s);
   json.raw(",\"messages\":[");
   for (size_t i = 0; i < connection.messages.size(); ++i) {
     const MessageRecord& message = connection.messages[i];
-    if (i > 0) json.put(',');
+    if (i > 0) json.raw(',');
     json.raw("{\"frame\":");
-    json.number(message.frame);
+    write_number(json, message.frame);
     json.raw(message.from == Side::client ? ",\"from\":\"client\",\"type\":" : ",\"from\":\"server\",\"type\":");
-    if (!json.string(message.encrypted ? "encrypted" : message_name(message.type))) return false;
-    json.put('}');
+    json.string(message.encrypted ? "encrypted" : message_name(message.type));
+    json.raw('}');
   }
   json.raw("],\"offered_versions\":[");
   for (size_t i = 0; i < connection.offered_versions.size(); ++i) {
-    if (i > 0) json.put(',');
-    if (!json.string(format_tls_version(connection.offered_versions[i]))) return false;
+    if (i > 0) json.raw(',');
+    json.string(format_tls_version(connection.offered_versions[i]));
   }
   json.raw("],\"server\":");
-  if (!json.string(connection.server)) return false;
+  json.string(connection.server);
   json.raw(",\"server_chain\":");
   json.raw(server_chain_json);
-  json.raw(",\"sip\":null,\"sni\":");
+  json.raw(",\"sip\":");
+  if (connection.sip) {
+    json.value(sip_to_json(connection.sip));
+  } else {
+    json.null();
+  }
+  json.raw(",\"sni\":");
   if (connection.sni) {
-    if (!json.string(*connection.sni)) return false;
+    json.string(*connection.sni);
   } else {
     json.null();
   }
   json.raw(",\"version\":");
   if (connection.version) {
-    if (!json.string(format_tls_version(*connection.version))) return false;
+    json.string(format_tls_version(*connection.version));
   } else {
     json.null();
   }
-  json.put('}');
-  return true;
+  json.raw('}');
 }
 
 }  // namespace
 
-std::string render_chain_json(const std::vector<CertificateFacts>& chain) {
-  std::string out;
-  JsonText json(out);
-  if (write_chain(json, chain)) return out;
-  return chain_to_json(chain).dump();  // not UTF-8: nlohmann says so, as before
-}
+void append_chain_json(JsonText& out, const std::vector<CertificateFacts>& chain) { write_chain(out, chain); }
 
-std::string render_connection_json(const Connection& connection, const std::vector<std::string>& finding_ids,
-                                   std::string_view server_chain_json, std::string_view client_chain_json) {
-  std::string out;
-  out.reserve(1024 + server_chain_json.size() + client_chain_json.size() + 9 * connection.client_offer.size());
-  JsonText json(out);
-  // SIP evidence (probe, listen) is rare: the tree writes it.
-  if (!connection.sip && write_connection(json, connection, finding_ids, server_chain_json, client_chain_json)) {
-    return out;
-  }
-  return connection_to_json(connection, finding_ids).dump();
+void append_connection_json(JsonText& out, const Connection& connection, const std::vector<std::string>& finding_ids,
+                            std::string_view server_chain_json, std::string_view client_chain_json) {
+  write_connection(out, connection, finding_ids, server_chain_json, client_chain_json);
 }
 
 }  // namespace tc

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/connection.h"
+#include "report/json_text.h"
 
 namespace tc {
 
@@ -14,13 +15,14 @@ nlohmann::json chain_to_json(const std::vector<CertificateFacts>& chain);
 
 nlohmann::json connection_to_json(const Connection& connection, const std::vector<std::string>& finding_ids);
 
-// The same as compact JSON text, written directly: byte for byte
-// chain_to_json(chain).dump() and connection_to_json(…).dump(), without a
-// JSON tree (a capture lists every connection, and the tree cost more than
-// everything else per connection). The connection's chains come already
-// rendered, so a caller can render each distinct chain once.
-std::string render_chain_json(const std::vector<CertificateFacts>& chain);
-std::string render_connection_json(const Connection& connection, const std::vector<std::string>& finding_ids,
-                                   std::string_view server_chain_json, std::string_view client_chain_json);
+// The same appended as compact JSON text, without a JSON tree (a capture lists
+// every connection, and the tree cost more than everything else per
+// connection): byte for byte chain_to_json(chain).dump() and
+// connection_to_json(…).dump(), and text that is not UTF-8 throws as dump()
+// does. The connection's chains come already rendered, so a caller can render
+// each distinct chain once.
+void append_chain_json(JsonText& out, const std::vector<CertificateFacts>& chain);
+void append_connection_json(JsonText& out, const Connection& connection, const std::vector<std::string>& finding_ids,
+                            std::string_view server_chain_json, std::string_view client_chain_json);
 
 }  // namespace tc

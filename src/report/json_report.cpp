@@ -1,27 +1,69 @@
 #include "report/json_report.h"
 
-#include <iomanip>
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "model/json_encoding.h"
+#include "report/finding_json.h"
 
 namespace tc {
 
 namespace {
 
+// Buffered text is written out past this size.
+constexpr size_t kWriteOutBytes = 64 * 1024;
+
+// One top-level key of the report and its value; `findings` marks the slot
+// the document's findings fill (written without a DOM by the stream writer).
+struct TopLevelEntry {
+  std::string key;
+  nlohmann::json value;
+  bool findings = false;
+};
+
+// The contract's keys in order, then the sections. A section named like an
+// earlier key replaces its value in place (as ordered_json's operator[] does).
+// `findings_summary_json` is summary.findings.
+std::vector<TopLevelEntry> top_level_entries(const ReportDocument& document, std::string_view version,
+                                             nlohmann::json findings_summary_json) {
+  std::vector<TopLevelEntry> entries;
+  entries.push_back({"tool", "trunkcheck"});
+  entries.push_back({"version", version});
+  entries.push_back({"command", document.command});
+  entries.push_back({"at", format_instant(document.at)});
+  entries.push_back({"profile", document.profile});
+  entries.push_back({"findings", nullptr, true});
+  entries.push_back({"summary", {{"findings", std::move(findings_summary_json)}}});
+  entries.push_back({"errors", document.errors});
+  entries.push_back({"notes", document.notes});
+  for (const auto& [key, value] : document.sections.items()) {
+    auto same = std::find_if(entries.begin(), entries.end(), [&](const TopLevelEntry& e) { return e.key == key; });
+    if (same == entries.end()) {
+      entries.push_back({key, value});
+    } else {
+      same->value = value;
+      same->findings = false;
+    }
+  }
+  return entries;
+}
+
+nlohmann::json summary_of(const ReportDocument& document) {
+  return document.summary_counts.value_or(findings_summary(document.findings));
+}
+
 nlohmann::ordered_json document_json(const ReportDocument& document, std::string_view version) {
   nlohmann::ordered_json out;
-  out["tool"] = "trunkcheck";
-  out["version"] = version;
-  out["command"] = document.command;
-  out["at"] = format_instant(document.at);
-  out["profile"] = document.profile;
-  nlohmann::json findings = nlohmann::json::array();
-  for (const auto& finding : document.findings) findings.push_back(finding_to_json(finding));
-  out["findings"] = std::move(findings);
-  out["summary"] = {{"findings", document.summary_counts.value_or(findings_summary(document.findings))}};
-  out["errors"] = document.errors;
-  out["notes"] = document.notes;
-  for (const auto& [key, value] : document.sections.items()) out[key] = value;
+  for (auto& entry : top_level_entries(document, version, summary_of(document))) {
+    if (entry.findings) {
+      nlohmann::json findings = nlohmann::json::array();
+      for (const auto& finding : document.findings) findings.push_back(finding_to_json(finding));
+      out[entry.key] = std::move(findings);
+    } else {
+      out[entry.key] = std::move(entry.value);
+    }
+  }
   return out;
 }
 
@@ -32,28 +74,91 @@ std::string render_json(const ReportDocument& document, std::string_view version
 }
 
 JsonStreamWriter::JsonStreamWriter(std::ostream& out, std::string_view array_key) : out_(out) {
-  out_ << "{\n  " << nlohmann::json(std::string(array_key)).dump() << ": [";
+  text_.raw("{\n  ");
+  text_.string(array_key);
+  text_.raw(": [");
+}
+
+void JsonStreamWriter::begin_element() {
+  text_.raw(first_ ? "\n    " : ",\n    ");
+  first_ = false;
+}
+
+void JsonStreamWriter::end_element() {
+  if (text_.size() >= kWriteOutBytes) write_buffer();
+}
+
+void JsonStreamWriter::write_buffer() {
+  out_.write(text_.text().data(), static_cast<std::streamsize>(text_.size()));
+  text_.clear();
 }
 
 void JsonStreamWriter::add(const nlohmann::json& element) {
-  out_ << (first_ ? "\n    " : ",\n    ") << element.dump();
-  first_ = false;
+  begin_element();
+  text_.value(element);
+  end_element();
 }
 
-void JsonStreamWriter::add_serialized(std::string_view element) {
-  out_ << (first_ ? "\n    " : ",\n    ") << element;
-  first_ = false;
+void JsonStreamWriter::flush() {
+  write_buffer();
+  out_.flush();
 }
 
 void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version) {
-  // Key by key straight into the stream: no copy of the whole rest as one string.
-  nlohmann::ordered_json rest = document_json(document, version);
-  out_ << (first_ ? "]" : "\n  ]");
-  for (const auto& [key, value] : rest.items()) {
-    out_ << ",\n  " << nlohmann::json(key).dump() << ": " << std::setw(2) << value;
+  finish_with(document, version, summary_of(document), [&] {
+    // As dump(2) prints the array starting at column 0.
+    if (document.findings.empty()) {
+      text_.raw("[]");
+      return;
+    }
+    text_.raw("[\n");
+    for (size_t i = 0; i < document.findings.size(); ++i) {
+      if (i > 0) text_.raw(",\n");
+      text_.indent(2);
+      append_finding(text_, document.findings[i], 2);
+      end_element();
+    }
+    text_.raw("\n]");
+  });
+}
+
+void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version,
+                              const FindingTexts& findings) {
+  finish_with(document, version, findings.summary(), [&] {
+    const auto& items = findings.items();
+    if (items.empty()) {
+      text_.raw("[]");
+      return;
+    }
+    text_.raw("[\n");
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) text_.raw(",\n");
+      text_.indent(2);
+      text_.raw(items[i].json);
+      end_element();
+    }
+    text_.raw("\n]");
+  });
+}
+
+void JsonStreamWriter::finish_with(const ReportDocument& document, std::string_view version,
+                                   nlohmann::json findings_summary_json, const std::function<void()>& write_findings) {
+  // Key by key, each value printed as `std::setw(2) << value` did (nested
+  // lines indented from column 0); the findings without a DOM.
+  text_.raw(first_ ? "]" : "\n  ]");
+  for (const auto& entry : top_level_entries(document, version, std::move(findings_summary_json))) {
+    text_.raw(",\n  ");
+    text_.string(entry.key);
+    text_.raw(": ");
+    if (entry.findings) {
+      write_findings();
+    } else {
+      text_.value(entry.value, 2, 0);
+    }
+    end_element();
   }
-  out_ << "\n}\n";
-  out_.flush();
+  text_.raw("\n}\n");
+  flush();
 }
 
 }  // namespace tc

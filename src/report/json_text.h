@@ -1,9 +1,11 @@
 #pragma once
-// Compact JSON text written straight into a string, byte for byte as
-// nlohmann::json::dump() writes it (no indent, UTF-8 kept, control characters
-// as \u00XX), for output built per connection where a JSON tree per element
-// is the dominant cost. Objects' keys must be written in sorted order, as
-// nlohmann's std::map keeps them.
+// JSON text appended to a string, byte for byte what nlohmann::json::dump()
+// writes (UTF-8 kept, strict), for reports too large to build as a DOM first:
+// 10,000 certificate rows and their findings cost more in DOM nodes (and in
+// freeing them) than in judging. Values that are already a DOM go through
+// nlohmann's own serializer, so their text cannot drift.
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,26 +15,35 @@ namespace tc {
 
 class JsonText {
  public:
-  explicit JsonText(std::string& out) : out_(out) {}
+  JsonText();
+  // The serializer holds a reference to text_: never copied or moved.
+  JsonText(const JsonText&) = delete;
+  JsonText& operator=(const JsonText&) = delete;
 
-  // False when `text` is not valid UTF-8 (dump() would throw): the caller
-  // falls back to nlohmann, which reports it the way it always has.
-  [[nodiscard]] bool string(std::string_view text);
-  void number(uint64_t value);
-  void boolean(bool value) { out_ += value ? "true" : "false"; }
-  void null() { out_ += "null"; }
-  // `"key":` (keys are trunkcheck's own ASCII names).
-  void key(std::string_view name) {
-    out_ += '"';
-    out_ += name;
-    out_ += "\":";
-  }
-  void raw(std::string_view json) { out_ += json; }
-  void put(char c) { out_ += c; }
-  [[nodiscard]] bool strings(const std::vector<std::string>& texts);  // ["a","b"]
+  std::string& text() { return text_; }
+  size_t size() const { return text_.size(); }
+  void clear() { text_.clear(); }
+
+  void raw(std::string_view text) { text_.append(text); }
+  void raw(char c) { text_.push_back(c); }
+  // A JSON string, quoted and escaped as dump() escapes it.
+  void string(std::string_view text);
+  // "key": (pretty) or "key": (compact: no space), escaped like any string.
+  void key(std::string_view name, bool pretty);
+  void integer(int64_t number);
+  void boolean(bool value) { raw(value ? "true" : "false"); }
+  void null() { raw("null"); }
+  // A compact array of strings: ["a","b"].
+  void string_array(const std::vector<std::string>& strings);
+  // `spaces` blanks (pretty-printed indentation).
+  void indent(unsigned spaces) { text_.append(spaces, ' '); }
+  // Any DOM value: compact when indent_step < 0, else pretty-printed as if it
+  // started at column current_indent (what dump(indent_step) prints nested).
+  void value(const nlohmann::json& value, int indent_step = -1, unsigned current_indent = 0);
 
  private:
-  std::string& out_;
+  std::string text_;
+  nlohmann::detail::serializer<nlohmann::json> serializer_;
 };
 
 }  // namespace tc

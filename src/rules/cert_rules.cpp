@@ -51,8 +51,12 @@ void judge_eku(const CertificateFacts& certificate, const RuleContext& context, 
   bool wants_server = context.purpose != Purpose::client;
   bool wants_client = context.purpose != Purpose::server || profile.needs_client_auth_eku;
   bool any = certificate.has_eku("anyExtendedKeyUsage");
-  nlohmann::json evidence = certificate_evidence(certificate);
-  evidence["eku"] = certificate.eku;
+  // Built only for a finding: most certificates of an inventory have none here.
+  auto evidence = [&] {
+    nlohmann::json built = certificate_evidence(certificate);
+    built["eku"] = certificate.eku;
+    return built;
+  };
 
   if (wants_server && certificate.has_eku_extension && !certificate.has_eku("serverAuth") && !any) {
     std::string detail = "The EKU extension lists " + fmt::format("{}", fmt::join(certificate.eku, ", ")) +
@@ -62,7 +66,7 @@ void judge_eku(const CertificateFacts& certificate, const RuleContext& context, 
       detail += " It carries sipDomain: SIP-aware validation (RFC 5924) accepts that, generic TLS validation "
                 "(OpenSSL, the platform's stack) does not.";
     }
-    out.push_back(make_finding("cert-missing-server-auth-eku", label, detail, evidence));
+    out.push_back(make_finding("cert-missing-server-auth-eku", label, detail, evidence()));
   }
   if (wants_client && certificate.has_eku_extension && !certificate.has_eku("clientAuth")) {
     std::string detail =
@@ -70,7 +74,7 @@ void judge_eku(const CertificateFacts& certificate, const RuleContext& context, 
         (profile.needs_client_auth_eku ? ", profile " + profile.name + " needs clientAuth" : "") +
         ") but its EKU lacks clientAuth: a server that verifies client certificates rejects it with alert 43 "
         "unsupported_certificate (X509_V_ERR_INVALID_PURPOSE).";
-    out.push_back(make_finding("cert-missing-client-auth-eku", label, detail, evidence));
+    out.push_back(make_finding("cert-missing-client-auth-eku", label, detail, evidence()));
   }
   if (certificate.has_eku("clientAuth")) {
     std::string detail = "The EKU includes clientAuth. " + client_auth_end_dates(profile, context.at);
@@ -83,14 +87,14 @@ void judge_eku(const CertificateFacts& certificate, const RuleContext& context, 
                 " does not use client certificates, and its own renewed certificates lack clientAuth since the "
                 "week of 2026-03-09 (seed 000).";
     }
-    out.push_back(make_finding("cert-client-auth-eku", label, detail, evidence));
+    out.push_back(make_finding("cert-client-auth-eku", label, detail, evidence()));
   }
   if (certificate.has_eku("sipDomain")) {
     out.push_back(make_finding("cert-eku-sip-domain", label,
-                               "The EKU includes id-kp-sipDomain (1.3.6.1.5.5.7.3.20, RFC 5924).", evidence));
+                               "The EKU includes id-kp-sipDomain (1.3.6.1.5.5.7.3.20, RFC 5924).", evidence()));
   }
   if (any) {
-    out.push_back(make_finding("cert-eku-any", label, "The EKU includes anyExtendedKeyUsage.", evidence));
+    out.push_back(make_finding("cert-eku-any", label, "The EKU includes anyExtendedKeyUsage.", evidence()));
   }
 }
 
@@ -119,14 +123,13 @@ void judge_key_usage(const CertificateFacts& certificate, const RuleContext& con
 
 void judge_dates(const CertificateFacts& certificate, CertRole role, const RuleContext& context, Findings& out) {
   std::string label = certificate_label(certificate);
-  nlohmann::json evidence = certificate_evidence(certificate);
   std::string role_text(to_string(role));
   if (context.at > certificate.not_after) {
     out.push_back(make_finding("cert-expired", label,
                                fmt::format("The {} certificate expired on {} ({} days before {}).", role_text,
                                            format_instant(certificate.not_after),
                                            days_between(certificate.not_after, context.at), format_date(context.at)),
-                               evidence));
+                               certificate_evidence(certificate)));
     return;
   }
   if (context.at < certificate.not_before) {
@@ -134,7 +137,7 @@ void judge_dates(const CertificateFacts& certificate, CertRole role, const RuleC
                                fmt::format("The {} certificate becomes valid on {}; at {} peers reject it.",
                                            role_text, format_instant(certificate.not_before),
                                            format_instant(context.at)),
-                               evidence));
+                               certificate_evidence(certificate)));
     return;
   }
   int64_t days_left = days_between(context.at, certificate.not_after);
@@ -143,7 +146,7 @@ void judge_dates(const CertificateFacts& certificate, CertRole role, const RuleC
                                fmt::format("The {} certificate expires on {}: {} days after {} (threshold {} days).",
                                            role_text, format_instant(certificate.not_after), days_left,
                                            format_date(context.at), context.profile->expiring_soon_days),
-                               evidence));
+                               certificate_evidence(certificate)));
   }
 }
 

@@ -1,6 +1,6 @@
 #include "sources/cert_files.h"
 
-#include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "x509/certificate_facts.h"
@@ -14,22 +14,14 @@ struct Location {
   size_t index = 0;
 };
 
-// Decides which copy of each certificate stays: the first one found in a file
-// holding just that certificate (its descriptive name), else the first one.
-std::map<std::string, Location> choose_keepers(const std::vector<x509::LoadedFile>& files,
-                                              const std::vector<std::vector<std::string>>& digests) {
-  std::map<std::string, Location> keepers;
-  for (size_t f = 0; f < files.size(); ++f) {
-    for (size_t i = 0; i < digests[f].size(); ++i) {
-      const std::string& sha256 = digests[f][i];
-      auto [it, inserted] = keepers.emplace(sha256, Location{f, i});
-      if (!inserted && files[f].certs.size() == 1 && files[it->second.file].certs.size() > 1) {
-        it->second = Location{f, i};
-      }
-    }
-  }
-  return keepers;
-}
+// A file's certificates while the set is read: every one parsed, in file
+// order, and whether it is (still) the copy that stays.
+struct Slots {
+  std::vector<x509::X509Ptr> certs;
+  std::vector<std::string> sha256;
+  std::vector<CertificateFacts> facts;  // decoded for the copies kept
+  std::vector<bool> kept;
+};
 
 }  // namespace
 
@@ -55,35 +47,59 @@ std::vector<std::string> CertFileSet::messages() const {
   return out;
 }
 
-CertFileSet load_cert_paths(const std::vector<std::string>& paths, const x509::InputOptions& options) {
+CertFileSet load_cert_paths(const std::vector<std::string>& paths, const x509::InputOptions& options,
+                            Handles handles) {
   CertFileSet set;
   x509::WalkResult walked = x509::walk_paths(paths);
   set.problems = std::move(walked.problems);
   set.files.reserve(walked.files.size());
-  // Facts are decoded after duplicates are dropped: decoding is costly and a
-  // bundle such as ca-certificates.crt repeats every root.
-  for (const auto& file : walked.files) set.files.push_back(x509::load_certificate_file(file.path, options, false));
-  std::vector<std::vector<std::string>> digests(set.files.size());
-  for (size_t f = 0; f < set.files.size(); ++f) {
-    for (const auto& cert : set.files[f].certs) digests[f].push_back(x509::sha256_hex(cert.get()));
+  std::vector<Slots> slots(walked.files.size());
+  // The copy of each certificate that stays: the first one found in a file
+  // holding just that certificate (its descriptive name), else the first one.
+  // Decided as the files are read, so each file's certificates are decoded
+  // (once per certificate: a bundle such as ca-certificates.crt repeats every
+  // root) and, without Handles::keep, freed before the next file is read.
+  std::unordered_map<std::string, Location> keepers;
+  for (size_t f = 0; f < walked.files.size(); ++f) {
+    set.files.push_back(x509::load_certificate_file(walked.files[f].path, options, false));
+    x509::LoadedFile& file = set.files.back();
+    Slots& mine = slots[f];
+    mine.certs = std::move(file.certs);
+    mine.sha256 = std::move(file.sha256);
+    mine.facts.resize(mine.certs.size());
+    mine.kept.assign(mine.certs.size(), false);
+    for (size_t i = 0; i < mine.certs.size(); ++i) {
+      auto [it, first_copy] = keepers.emplace(mine.sha256[i], Location{f, i});
+      if (!first_copy) {
+        Slots& theirs = slots[it->second.file];
+        bool moves_here = mine.certs.size() == 1 && theirs.certs.size() > 1;
+        if (!moves_here) {
+          ++file.duplicates_dropped;
+          continue;
+        }
+        theirs.kept[it->second.index] = false;
+        theirs.facts[it->second.index] = CertificateFacts{};
+        theirs.certs[it->second.index].reset();
+        ++set.files[it->second.file].duplicates_dropped;
+        it->second = Location{f, i};
+      }
+      mine.kept[i] = true;
+      mine.facts[i] = x509::decode_certificate(mine.certs[i].get(), file.path, mine.sha256[i]);
+    }
+    if (handles == Handles::free_after_facts) {
+      for (auto& cert : mine.certs) cert.reset();
+    }
   }
-
-  std::map<std::string, Location> keepers = choose_keepers(set.files, digests);
+  // Each file keeps the copies that stayed, in file order.
   for (size_t f = 0; f < set.files.size(); ++f) {
     x509::LoadedFile& file = set.files[f];
-    std::vector<x509::X509Ptr> certs;
-    std::vector<std::string> kept_digests;
-    for (size_t i = 0; i < file.certs.size(); ++i) {
-      const Location& keeper = keepers[digests[f][i]];
-      if (keeper.file == f && keeper.index == i) {
-        certs.push_back(std::move(file.certs[i]));
-        kept_digests.push_back(std::move(digests[f][i]));
-      } else {
-        ++file.duplicates_dropped;
-      }
+    Slots& mine = slots[f];
+    for (size_t i = 0; i < mine.certs.size(); ++i) {
+      if (!mine.kept[i]) continue;
+      file.certs.push_back(std::move(mine.certs[i]));
+      file.sha256.push_back(std::move(mine.sha256[i]));
+      file.facts.push_back(std::move(mine.facts[i]));
     }
-    file.certs = std::move(certs);
-    x509::decode_facts(file, &kept_digests);
   }
   return set;
 }

@@ -28,8 +28,15 @@ struct CertFileSet {
   std::vector<std::string> messages() const;
 };
 
+enum class Handles {
+  keep,              // every kept certificate's X509 handle stays in files[].certs
+  free_after_facts,  // freed once its facts are decoded (files[].certs holds nulls):
+                     // for callers that need facts alone, e.g. an inventory
+};
+
 // Duplicates (same sha256) keep the copy from a single-certificate file when
 // there is one, else the first copy; the order is otherwise the walk order.
-CertFileSet load_cert_paths(const std::vector<std::string>& paths, const x509::InputOptions& options = {});
+CertFileSet load_cert_paths(const std::vector<std::string>& paths, const x509::InputOptions& options = {},
+                            Handles handles = Handles::keep);
 
 }  // namespace tc::sources

@@ -39,6 +39,12 @@ std::string quoted(std::string_view text) {
   return "'" + std::string(text.substr(0, kMax)) + "…'";
 }
 
+std::string known_keys() {
+  std::string text;
+  for (std::string_view key : target_keys()) text += (text.empty() ? "" : ", ") + std::string(key);
+  return text + ", port";
+}
+
 class Parser {
  public:
   Parser(const TargetListLimits& limits, TargetList& out) : limits_(limits), out_(out) {}
@@ -116,6 +122,20 @@ class Parser {
     } else if (key == "client-key") {
       if (duplicate(target.client_key.has_value())) return false;
       target.client_key = std::string(value);
+    } else if (key == "profile") {
+      if (duplicate(target.profile.has_value())) return false;
+      target.profile = std::string(value);
+    } else if (key == "at") {
+      if (duplicate(target.at.has_value())) return false;
+      auto instant = parse_instant(value);
+      if (!instant) {
+        problem(target.line, "at=" + quoted(value) + ": not an ISO 8601 date or date-time");
+        return false;
+      }
+      target.at = *instant;
+    } else if (key == "trust") {
+      if (duplicate(target.trust.has_value())) return false;
+      target.trust = std::string(value);
     } else if (key == "label") {
       if (duplicate(!target.label.empty())) return false;
       target.label = std::string(value);
@@ -123,7 +143,7 @@ class Parser {
       return set_port(target, value);
     } else {
       problem(target.line, "unknown key " + quoted(key_text) +
-                               " (known: sni, address, timeout, client-cert, client-key, label)");
+                               " (known: " + known_keys() + ")");
       return false;
     }
     return true;
@@ -134,7 +154,10 @@ class Parser {
       problem(target.line, "client-cert= and client-key= go together");
       return;
     }
-    std::string key = target.spec() + "|" + target.sni.value_or("") + "|" + target.address.value_or("");
+    // The same endpoint judged differently (another profile, moment or trust) is not a duplicate.
+    std::string key = target.spec() + "|" + target.sni.value_or("") + "|" + target.address.value_or("") + "|" +
+                      target.profile.value_or("") + "|" + (target.at ? format_instant(*target.at) : "") + "|" +
+                      target.trust.value_or("");
     auto [it, inserted] = seen_.emplace(std::move(key), target.line);
     if (!inserted) {
       problem(target.line, target.spec() + ": duplicate of line " + std::to_string(it->second) + ", skipped");
@@ -343,7 +366,8 @@ std::string Target::spec() const {
 }
 
 const std::vector<std::string_view>& target_keys() {
-  static const std::vector<std::string_view> keys = {"label", "sni", "address", "timeout", "client-cert", "client-key"};
+  static const std::vector<std::string_view> keys = {"label",       "sni",     "address", "timeout", "client-cert",
+                                                     "client-key",  "profile", "at",      "trust"};
   return keys;
 }
 

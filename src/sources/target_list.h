@@ -1,7 +1,8 @@
 #pragma once
 // The targets file of `trunkcheck scan`: one endpoint per line,
 //   host[:port] [label] [key=value …]      # comment
-// or CSV (header optional: host,port,label,sni,timeout,address,client-cert,client-key).
+// or CSV (header optional: host,port,label,sni,timeout,address,client-cert,
+// client-key,profile,at,trust).
 // IPv6 addresses go in brackets when a port follows ("[2001:db8::1]:5061").
 // Pure: parses text already read, never touches files or the network. A bad
 // line is reported with its line number and the rest is used. Bounded: lines
@@ -13,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "model/instant.h"
 
 namespace tc::sources {
 
@@ -34,6 +37,9 @@ struct Target {
   std::optional<double> timeout_seconds;   // timeout=SECONDS (0.1-120)
   std::optional<std::string> client_cert;  // client-cert=PATH
   std::optional<std::string> client_key;   // client-key=PATH
+  std::optional<std::string> profile;      // profile=NAME|FILE (loaded by the scan)
+  std::optional<Instant> at;               // at=DATE (ISO 8601): judged as of then
+  std::optional<std::string> trust;        // trust=FILE: replaces the scan's --trust files
   // "host:port" / "[v6]:port": the key the store and history use.
   std::string spec() const;
 };

@@ -34,8 +34,28 @@ std::string hex_lower(const ASN1_STRING* string) {
   return hex_lower(ASN1_STRING_get0_data(string), static_cast<size_t>(ASN1_STRING_length(string)));
 }
 
+// Whether ASN1_STRING_to_UTF8 would return the bytes unchanged: ASCII in a
+// type it reads one byte per character (or UTF8String). Saves its conversion
+// for nearly every common name.
+bool utf8_as_is(const ASN1_STRING* string) {
+  switch (ASN1_STRING_type(string)) {
+    case V_ASN1_UTF8STRING:
+    case V_ASN1_NUMERICSTRING:
+    case V_ASN1_PRINTABLESTRING:
+    case V_ASN1_T61STRING:
+    case V_ASN1_IA5STRING: break;
+    default: return false;
+  }
+  const unsigned char* data = ASN1_STRING_get0_data(string);
+  return std::all_of(data, data + ASN1_STRING_length(string), [](unsigned char byte) { return byte < 0x80; });
+}
+
 std::string to_utf8(const ASN1_STRING* string) {
   if (string == nullptr) return {};
+  if (utf8_as_is(string)) {
+    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(string)),
+                       static_cast<size_t>(ASN1_STRING_length(string)));
+  }
   unsigned char* out = nullptr;
   int length = ASN1_STRING_to_UTF8(&out, string);
   if (length < 0) return {};
@@ -371,19 +391,6 @@ std::optional<Instant> to_instant(const ASN1_TIME* time) {
   if (!date.ok()) return std::nullopt;
   return std::chrono::sys_days{date} + std::chrono::hours{parts.tm_hour} + std::chrono::minutes{parts.tm_min} +
          std::chrono::seconds{parts.tm_sec};
-}
-
-std::string name_to_string(const X509_NAME* name) {
-  if (name == nullptr) return {};
-  BioPtr bio{BIO_new(BIO_s_mem())};
-  if (!bio) return {};
-  // RFC 2253 order and escaping, but UTF-8 left readable instead of \XX.
-  constexpr unsigned long kFlags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
-  if (X509_NAME_print_ex(bio.get(), name, 0, kFlags) < 0) return {};
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio.get(), &data);
-  if (length <= 0 || data == nullptr) return {};
-  return std::string(data, static_cast<size_t>(length));
 }
 
 std::string subject_hash_hex(const X509* cert) {

@@ -12,6 +12,7 @@
 #include "model/connection.h"
 #include "model/instant.h"
 #include "x509/handles.h"
+#include "x509/name_text.h"  // name_to_string, shared with the chain builder and the trust store
 
 namespace tc::x509 {
 
@@ -41,7 +42,6 @@ std::optional<CertificateFacts> decode_certificate_der(const Bytes& der, std::st
 std::string decode_name_der(const Bytes& der);
 
 // Helpers shared with the chain builder and the trust store.
-std::string name_to_string(const X509_NAME* name);  // RFC 2253, UTF-8 kept
 std::string subject_hash_hex(const X509* cert);     // 8 lower-case hex digits
 std::string sha256_hex(const X509* cert);           // 64 lower-case hex digits
 // ASN1_TIME (UTCTime or GeneralizedTime) to an Instant; nullopt if malformed.

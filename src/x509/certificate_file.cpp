@@ -74,6 +74,7 @@ LoadedFile load_certificate_file(const std::string& path, const InputOptions& op
   OPENSSL_cleanse(buffer.data(), buffer.size());
   out.format = parsed.format;
   out.certs = std::move(parsed.certs);
+  out.sha256 = std::move(parsed.sha256);
   out.private_keys = parsed.private_keys;
   out.errors = std::move(parsed.errors);
   out.notes = std::move(parsed.notes);
@@ -82,12 +83,12 @@ LoadedFile load_certificate_file(const std::string& path, const InputOptions& op
   return out;
 }
 
-void decode_facts(LoadedFile& file, const std::vector<std::string>* sha256) {
+void decode_facts(LoadedFile& file) {
   file.facts.clear();
   file.facts.reserve(file.certs.size());
-  bool digests = sha256 != nullptr && sha256->size() == file.certs.size();
+  bool digests = file.sha256.size() == file.certs.size();
   for (size_t i = 0; i < file.certs.size(); ++i) {
-    file.facts.push_back(decode_certificate(file.certs[i].get(), file.path, digests ? (*sha256)[i] : std::string{}));
+    file.facts.push_back(decode_certificate(file.certs[i].get(), file.path, digests ? file.sha256[i] : std::string{}));
   }
 }
 

@@ -16,6 +16,7 @@ struct LoadedFile {
   std::string path;
   InputFormat format = InputFormat::unknown;
   std::vector<X509Ptr> certs;               // in file order
+  std::vector<std::string> sha256;          // sha256[i]: sha256_hex of certs[i]
   std::vector<CertificateFacts> facts;      // facts[i] describes certs[i]; source = path (see with_facts)
   size_t private_keys = 0;                  // key blocks/bags seen, never kept
   // A file holding a private key that group or others may read (mode & 044).
@@ -34,8 +35,8 @@ inline constexpr size_t kMaxCertificateFileBytes = 64u * 1024u * 1024u;
 // with_facts=false leaves `facts` empty (callers that only need the handles,
 // or that drop duplicates first: decoding is most of the cost after parsing).
 LoadedFile load_certificate_file(const std::string& path, const InputOptions& options = {}, bool with_facts = true);
-// Fills file.facts for every certificate (source = file.path). `sha256`, when
-// given, holds sha256_hex of each certificate (already computed by the caller).
-void decode_facts(LoadedFile& file, const std::vector<std::string>* sha256 = nullptr);
+// Fills file.facts for every certificate (source = file.path), with the
+// fingerprints in file.sha256.
+void decode_facts(LoadedFile& file);
 
 }  // namespace tc::x509

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "x509/certificate_facts.h"
+#include "x509/der_digest.h"
 
 namespace tc::x509 {
 
@@ -44,7 +45,8 @@ size_t line_number(std::string_view text, size_t offset) {
 // reader: in 3.0 PEM_read_bio_X509 goes through the provider decoder chain and
 // costs ~10x more than base64 + d2i, which matters for 10,000-file inventories.
 // Null (caller falls back to the PEM reader) on anything unexpected.
-X509Ptr decode_pem_certificate(std::string_view body, bool trusted, bool with_key) {
+// `sha256` receives the certificate's fingerprint (sha256_hex_from_der).
+X509Ptr decode_pem_certificate(std::string_view body, bool trusted, bool with_key, std::string& sha256) {
   std::string base64;
   base64.reserve(body.size());
   for (char c : body) {
@@ -68,6 +70,8 @@ X509Ptr decode_pem_certificate(std::string_view body, bool trusted, bool with_ke
     ERR_clear_error();
     return X509Ptr{};
   }
+  // A TRUSTED CERTIFICATE's bytes go on past the certificate (its aux part).
+  sha256 = trusted ? sha256_hex(cert.get()) : sha256_hex_from_der(cert.get(), {der.data(), length});
   return cert;
 }
 
@@ -103,7 +107,8 @@ void parse_pem(std::string_view text, bool with_key, ParsedInput& out) {
       ++out.private_keys;
     } else if (is_certificate_label(label)) {
       std::string_view body = text.substr(label_end + kDashes.size(), end - label_end - kDashes.size());
-      X509Ptr cert = decode_pem_certificate(body, label == "TRUSTED CERTIFICATE", with_key);
+      std::string sha256;
+      X509Ptr cert = decode_pem_certificate(body, label == "TRUSTED CERTIFICATE", with_key, sha256);
       if (!cert) {
         // Unusual shapes (PEM headers, odd line breaks): let OpenSSL's PEM reader try.
         std::string_view pem = text.substr(position, block_end - position);
@@ -112,9 +117,11 @@ void parse_pem(std::string_view text, bool with_key, ParsedInput& out) {
           cert.reset(label == "TRUSTED CERTIFICATE" ? PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr)
                                                     : PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
         }
+        if (cert) sha256 = sha256_hex(cert.get());
       }
       if (cert) {
         out.certs.push_back(std::move(cert));
+        out.sha256.push_back(std::move(sha256));
       } else {
         out.errors.push_back("PEM block " + std::to_string(block) + " (" + std::string(label) + ") at line " +
                              std::to_string(line_number(text, position)) + " does not decode: " + openssl_reason());
@@ -130,16 +137,20 @@ void parse_pem(std::string_view text, bool with_key, ParsedInput& out) {
 // One or more DER certificates back to back; all bytes must be consumed.
 bool parse_der(std::span<const uint8_t> bytes, bool with_key, ParsedInput& out) {
   std::vector<X509Ptr> certs;
+  std::vector<std::span<const uint8_t>> encodings;
   const unsigned char* cursor = bytes.data();
   const unsigned char* end = bytes.data() + bytes.size();
   while (cursor < end) {
+    const unsigned char* start = cursor;
     X509Ptr cert{with_key ? d2i_X509(nullptr, &cursor, static_cast<long>(end - cursor))
                           : d2i_X509_keyless(&cursor, static_cast<long>(end - cursor))};
     if (!cert) break;
     certs.push_back(std::move(cert));
+    encodings.emplace_back(start, static_cast<size_t>(cursor - start));
   }
   ERR_clear_error();
   if (certs.empty() || cursor != end) return false;
+  for (size_t i = 0; i < certs.size(); ++i) out.sha256.push_back(sha256_hex_from_der(certs[i].get(), encodings[i]));
   out.certs = std::move(certs);
   return true;
 }
@@ -171,6 +182,7 @@ bool parse_pkcs12(std::span<const uint8_t> bytes, const InputOptions& options, P
   if (key) ++out.private_keys;
   if (cert) out.certs.push_back(std::move(cert));
   while (ca && sk_X509_num(ca.get()) > 0) out.certs.emplace_back(sk_X509_shift(ca.get()));
+  for (const auto& each : out.certs) out.sha256.push_back(sha256_hex(each.get()));
   ERR_clear_error();
   return true;
 }

@@ -29,6 +29,7 @@ struct InputOptions {
 struct ParsedInput {
   InputFormat format = InputFormat::unknown;
   std::vector<X509Ptr> certs;      // in the order they appear
+  std::vector<std::string> sha256; // sha256[i]: sha256_hex of certs[i], from the input bytes when possible
   size_t private_keys = 0;         // PEM key blocks or a key bag seen; never kept
   std::vector<std::string> errors; // why (part of) the input could not be read
   std::vector<std::string> notes;  // things skipped on purpose (e.g. a CRL block)

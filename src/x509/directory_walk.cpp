@@ -41,8 +41,10 @@ struct Walker {
       return;
     }
     bool is_link = S_ISLNK(link_info.st_mode);
-    struct stat info {};
-    if (stat(path.c_str(), &info) != 0) {
+    // Only a link needs the second call (what it points to): one system call
+    // per file fewer in a 10,000-file directory.
+    struct stat info = link_info;
+    if (is_link && stat(path.c_str(), &info) != 0) {
       int error = errno;
       std::string message = std::strerror(error);
       if (is_link && error == ENOENT) message += " (dangling symlink)";

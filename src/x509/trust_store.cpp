@@ -55,11 +55,13 @@ TrustLoadReport TrustStore::add_paths(const std::vector<std::string>& paths, con
   return add_walked(std::move(walk), source);
 }
 
-TrustLoadReport TrustStore::add_system(const std::string& directory) {
-  // Debian's /etc/ssl/certs: one *.pem per root (local additions too), hash
-  // links to them and the ca-certificates.crt bundle of the same roots. Read
-  // the *.pem files; only a directory without any (other distributions'
-  // bundles) is read through its *.crt files. Saves parsing every root twice.
+namespace {
+
+// Debian's /etc/ssl/certs: one *.pem per root (local additions too), hash
+// links to them and the ca-certificates.crt bundle of the same roots. Read
+// the *.pem files; only a directory without any (other distributions'
+// bundles) is read through its *.crt files. Saves parsing every root twice.
+WalkResult walk_system_directory(const std::string& directory) {
   WalkOptions options;
   options.recursive = false;
   options.suffixes = {".pem"};
@@ -68,7 +70,21 @@ TrustLoadReport TrustStore::add_system(const std::string& directory) {
     options.suffixes = {".crt"};
     walk = walk_paths({directory}, options);
   }
-  return add_walked(std::move(walk), kSourceSystem);
+  return walk;
+}
+
+}  // namespace
+
+TrustLoadReport TrustStore::add_system(const std::string& directory) {
+  return add_walked(walk_system_directory(directory), kSourceSystem);
+}
+
+bool system_store_has_certificates(const std::string& directory) {
+  for (const WalkedFile& file : walk_system_directory(directory).files) {
+    // Loaded as add_system loads it, so the answer is add_system's size() > 0.
+    if (!load_certificate_file(file.path, {}, false).certs.empty()) return true;
+  }
+  return false;
 }
 
 std::vector<const Anchor*> TrustStore::find_by_subject_hash(std::string_view hash) const {

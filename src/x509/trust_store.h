@@ -72,6 +72,10 @@ class TrustStore {
   X509StorePtr store_;
 };
 
+// Whether add_system(directory) would add any certificate, found by loading
+// files only until the first one holds a certificate.
+bool system_store_has_certificates(const std::string& directory);
+
 // The system certificate directory: $SSL_CERT_DIR when set, else /etc/ssl/certs.
 // (Reads the environment: call it from the CLI, not from rules.)
 std::string system_certificate_directory();

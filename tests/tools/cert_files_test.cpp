@@ -47,6 +47,33 @@ TEST_F(CertFilesTest, BundleDuplicatesGiveWayToSingleFilesAndHashLinksAreSkipped
   EXPECT_FALSE(set.nothing_readable());
 }
 
+TEST_F(CertFilesTest, ACopyReadLaterFromItsOwnFileTakesTheBundlesPlace) {
+  // The bundle is read first; Root.pem, read later, still keeps the root.
+  ASSERT_TRUE(testing::write_file(dir_ + "/0-bundle.crt", testing::to_pem({root_.cert.get(), leaf_.cert.get()})));
+  ASSERT_TRUE(testing::write_file(dir_ + "/Root.pem", testing::to_pem(root_.cert.get())));
+  ASSERT_TRUE(testing::write_file(dir_ + "/Root-again.pem", testing::to_pem(root_.cert.get())));
+  for (Handles handles : {Handles::keep, Handles::free_after_facts}) {
+    CertFileSet set = load_cert_paths({dir_}, {}, handles);
+    ASSERT_EQ(set.files.size(), 3u);
+    EXPECT_EQ(set.files[0].path, dir_ + "/0-bundle.crt");
+    ASSERT_EQ(set.files[0].facts.size(), 1u);
+    EXPECT_EQ(set.files[0].facts[0].common_name, "f.example.com");
+    EXPECT_EQ(set.files[0].duplicates_dropped, 1u);
+    EXPECT_EQ(set.files[1].path, dir_ + "/Root-again.pem");
+    ASSERT_EQ(set.files[1].facts.size(), 1u);
+    EXPECT_EQ(set.files[1].facts[0].source, dir_ + "/Root-again.pem");
+    EXPECT_EQ(set.files[1].facts[0].common_name, "Files Root");
+    EXPECT_EQ(set.files[2].path, dir_ + "/Root.pem");
+    EXPECT_TRUE(set.files[2].facts.empty());
+    EXPECT_EQ(set.files[2].duplicates_dropped, 1u);
+    EXPECT_EQ(set.certificate_count(), 2u);
+    for (const auto& file : set.files) {
+      ASSERT_EQ(file.sha256.size(), file.certs.size());
+      for (const auto& cert : file.certs) EXPECT_EQ(cert == nullptr, handles == Handles::free_after_facts);
+    }
+  }
+}
+
 TEST_F(CertFilesTest, ProblemsAreNamedAndTheRestIsRead) {
   ASSERT_TRUE(testing::write_file(dir_ + "/good.pem", testing::to_pem(leaf_.cert.get())));
   ASSERT_TRUE(testing::write_file(dir_ + "/junk.txt", std::string("hello")));

@@ -1,6 +1,6 @@
 // The direct JSON writer for connections[] against the nlohmann tree it
-// replaces: the same bytes for every field, hostile strings included, and the
-// tree's behaviour (an exception) for text that is not UTF-8.
+// replaces: the same bytes for every field, hostile strings and SIP evidence
+// included, and the tree's behaviour (an exception) for text that is not UTF-8.
 #include <gtest/gtest.h>
 
 #include "report/connection_json.h"
@@ -48,16 +48,24 @@ Connection full_connection() {
   return c;
 }
 
+std::string chain_text(const std::vector<CertificateFacts>& chain) {
+  JsonText json;
+  append_chain_json(json, chain);
+  return json.text();
+}
+
 std::string direct(const Connection& c, const std::vector<std::string>& ids) {
-  return render_connection_json(c, ids, render_chain_json(c.server_chain), render_chain_json(c.client_chain));
+  JsonText json;
+  append_connection_json(json, c, ids, chain_text(c.server_chain), chain_text(c.client_chain));
+  return json.text();
 }
 
 TEST(ConnectionJson, DirectTextIsTheTreesDump) {
   const Connection c = full_connection();
   const std::vector<std::string> ids = {"mtls-requested", "client-cert-rejected-eku"};
   EXPECT_EQ(direct(c, ids), connection_to_json(c, ids).dump());
-  EXPECT_EQ(render_chain_json(c.server_chain), chain_to_json(c.server_chain).dump());
-  EXPECT_EQ(render_chain_json({}), "[]");
+  EXPECT_EQ(chain_text(c.server_chain), chain_to_json(c.server_chain).dump());
+  EXPECT_EQ(chain_text({}), "[]");
 
   Connection empty;  // every optional absent, every list empty
   EXPECT_EQ(direct(empty, {}), connection_to_json(empty, {}).dump());
@@ -77,9 +85,7 @@ TEST(ConnectionJson, HostileStringsAreEscapedAsTheTreeDoes) {
 
 TEST(ConnectionJson, TextThatIsNotUtf8FailsAsTheTreeDoes) {
   for (const std::string bad : {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "ab\xe2\x82", "\x80"}) {
-    std::string out;
-    JsonText json(out);
-    EXPECT_FALSE(json.string(bad)) << bad;
+    SCOPED_TRACE(bad);
     Connection c = full_connection();
     c.sni = bad;
     EXPECT_THROW((void)direct(c, {}), nlohmann::json::type_error);
@@ -87,9 +93,13 @@ TEST(ConnectionJson, TextThatIsNotUtf8FailsAsTheTreeDoes) {
   }
 }
 
-TEST(ConnectionJson, SipEvidenceGoesThroughTheTree) {
+TEST(ConnectionJson, SipEvidenceIsWrittenAsTheTreeDoes) {
   Connection c = full_connection();
   c.sip = SipEvidence{};
+  EXPECT_EQ(direct(c, {}), connection_to_json(c, {}).dump());
+  c.sip->requests.push_back({"OPTIONS", "sip:x@example.net", "SIP/2.0/TLS 10.0.0.1", "", "ua \"1\"", 200});
+  c.sip->response = SipResponseSeen{200, "OK", "Kamailio"};
+  c.sip->error = "no answer";
   EXPECT_EQ(direct(c, {}), connection_to_json(c, {}).dump());
 }
 

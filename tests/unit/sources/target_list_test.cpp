@@ -56,6 +56,28 @@ TEST(TargetList, BadLinesAreReportedWithLineNumbersAndTheRestIsUsed) {
   EXPECT_NE(list.problems[8].message.find("duplicate of line 1"), std::string::npos);
 }
 
+TEST(TargetList, ProfileAtAndTrustOverridesInPlainAndCsvLines) {
+  auto list = parse_target_list(
+      "lab.example.com lab profile=generic-sip-tls at=2027-03-15 trust=/etc/lab-ca.pem\n"
+      "x.example.com at=15/03/2027\n"
+      "y.example.com profile=a profile=b\n");
+  ASSERT_EQ(list.targets.size(), 1u);
+  EXPECT_EQ(*list.targets[0].profile, "generic-sip-tls");
+  EXPECT_EQ(format_instant(*list.targets[0].at), "2027-03-15T00:00:00Z");
+  EXPECT_EQ(*list.targets[0].trust, "/etc/lab-ca.pem");
+  ASSERT_EQ(list.problems.size(), 2u);
+  EXPECT_EQ(list.problems[0].line, 2u);
+  EXPECT_NE(list.problems[0].message.find("not an ISO 8601 date"), std::string::npos);
+  EXPECT_NE(list.problems[1].message.find("given twice"), std::string::npos);
+
+  auto csv = parse_target_list("host,profile,at,trust\nsbc.example.com,mtls-both-eku,2026-12-01T10:00:00Z,ca.pem\n");
+  ASSERT_EQ(csv.problems.size(), 0u) << csv.problems[0].message;
+  ASSERT_EQ(csv.targets.size(), 1u);
+  EXPECT_EQ(*csv.targets[0].profile, "mtls-both-eku");
+  EXPECT_EQ(format_instant(*csv.targets[0].at), "2026-12-01T10:00:00Z");
+  EXPECT_EQ(*csv.targets[0].trust, "ca.pem");
+}
+
 TEST(TargetList, BareIpv6WithoutPortIsAcceptedWithBracketsForAPort) {
   auto list = parse_target_list("2001:db8::5\n[::1]:5070\n[::1\n");
   ASSERT_EQ(list.targets.size(), 2u);
