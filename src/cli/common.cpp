@@ -149,9 +149,10 @@ bool StreamedReport::add(const nlohmann::json& connection, bool flush) {
   return true;
 }
 
-bool StreamedReport::add_serialized(std::string_view connection) {
+bool StreamedReport::add_serialized(std::string_view connection, bool flush) {
   if (!stream_) return false;
   stream_->add_text([&](JsonText& text) { text.raw(connection); });
+  if (flush) stream_->flush();
   return true;
 }
 

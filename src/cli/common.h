@@ -98,7 +98,7 @@ class StreamedReport {
   // JSON can be followed as it grows); false when not streaming.
   bool add(const nlohmann::json& connection, bool flush = false);
   // The same for a connection already rendered (connection.dump()).
-  bool add_serialized(std::string_view connection);
+  bool add_serialized(std::string_view connection, bool flush = false);
   [[nodiscard]] bool streaming() const { return stream_.has_value(); }
   // Renders (or ends the stream) and returns the contract's exit code.
   int finish(ReportDocument& document, const Session& session);
