@@ -118,7 +118,7 @@ nlohmann::json connection_to_json(const Connection& connection, const std::vecto
 namespace {
 
 // Keys in sorted order throughout, as nlohmann's std::map writes them. Text
-// that is not UTF-8 throws from JsonText::string as it does from dump().
+// that is not UTF-8 becomes U+FFFD, as in every report (JsonText).
 void write_chain(JsonText& json, const std::vector<CertificateFacts>& chain) {
   json.raw('[');
   for (size_t i = 0; i < chain.size(); ++i) {

@@ -18,8 +18,7 @@ nlohmann::json connection_to_json(const Connection& connection, const std::vecto
 // The same appended as compact JSON text, without a JSON tree (a capture lists
 // every connection, and the tree cost more than everything else per
 // connection): byte for byte chain_to_json(chain).dump() and
-// connection_to_json(…).dump(), and text that is not UTF-8 throws as dump()
-// does. The connection's chains come already rendered, so a caller can render
+// connection_to_json(…).dump(); text that is not UTF-8 becomes U+FFFD. The connection's chains come already rendered, so a caller can render
 // each distinct chain once.
 void append_chain_json(JsonText& out, const std::vector<CertificateFacts>& chain);
 void append_connection_json(JsonText& out, const Connection& connection, const std::vector<std::string>& finding_ids,

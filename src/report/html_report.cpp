@@ -80,7 +80,7 @@ std::string scalar(const nlohmann::json& value) {
   if (value.is_null()) return "—";
   if (value.is_string()) return value.get<std::string>();
   if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
-  return value.dump();
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string severity_badge(std::string_view severity) {
@@ -231,7 +231,7 @@ class Html {
         out_ += "<p class=\"fix\"><strong>Fix:</strong> " + esc(finding.remediation) + "</p>\n";
       }
       if (!finding.evidence.empty()) {
-        out_ += "<details><summary>evidence</summary><pre>" + esc(finding.evidence.dump(2)) + "</pre></details>\n";
+        out_ += "<details><summary>evidence</summary><pre>" + esc(finding.evidence.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "</pre></details>\n";
       }
       out_ += "</article>\n";
     }

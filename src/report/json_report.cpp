@@ -70,7 +70,9 @@ nlohmann::ordered_json document_json(const ReportDocument& document, std::string
 }  // namespace
 
 std::string render_json(const ReportDocument& document, std::string_view version) {
-  return document_json(document, version).dump(2) + "\n";
+  // Text from the wire that is not UTF-8 (SIP headers, say) becomes U+FFFD
+  // rather than an exception: a report is always written.
+  return document_json(document, version).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 JsonStreamWriter::JsonStreamWriter(std::ostream& out, std::string_view array_key) : out_(out) {

@@ -21,7 +21,7 @@ bool copied_verbatim(std::string_view text) {
 
 JsonText::JsonText()
     : serializer_(nlohmann::detail::output_adapter<char, std::string>(text_), ' ',
-                  nlohmann::json::error_handler_t::strict) {}
+                  nlohmann::json::error_handler_t::replace) {}
 
 void JsonText::string(std::string_view text) {
   if (copied_verbatim(text)) {

@@ -1,6 +1,7 @@
 #pragma once
 // JSON text appended to a string, byte for byte what nlohmann::json::dump()
-// writes (UTF-8 kept, strict), for reports too large to build as a DOM first:
+// writes (UTF-8 kept; bytes that are not UTF-8 become U+FFFD, as with
+// error_handler_t::replace), for reports too large to build as a DOM first:
 // 10,000 certificate rows and their findings cost more in DOM nodes (and in
 // freeing them) than in judging. Values that are already a DOM go through
 // nlohmann's own serializer, so their text cannot drift.

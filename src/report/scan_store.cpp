@@ -266,7 +266,7 @@ bool ScanStore::add_endpoint(const EndpointRecord& endpoint, std::string& error)
     insert.bind(9, endpoint.error);
     insert.bind(10, endpoint.verdict);
     insert.bind(11, endpoint.client_auth);
-    insert.bind(12, endpoint.facts.dump());
+    insert.bind(12, endpoint.facts.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     insert.bind(13, endpoint.leaf_sha256);
     insert.bind(14, endpoint.leaf_not_after);
     if (insert.step() != SQLITE_DONE) return fail(insert.status());

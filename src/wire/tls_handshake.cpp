@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "model/text.h"
+
 namespace tc::wire {
 namespace {
 
@@ -43,7 +45,8 @@ bool parse_server_name(ByteCursor data, Connection& connection) {
     ByteCursor name;
     if (!list.read_u8(type) || !list.read_u16_length_prefixed(name)) return false;
     if (type == 0 && !connection.sni) {
-      connection.sni = std::string(name.data(), name.data() + name.remaining());
+      // RFC 6066 §3: an ASCII host name; anything else is shown byte by byte.
+      connection.sni = printable_ascii(std::string_view(reinterpret_cast<const char*>(name.data()), name.remaining()));
     }
   }
   return true;

@@ -23,3 +23,16 @@ TEST(Text, HexIsLowerCaseTwoDigitsAByte) {
 
 }  // namespace
 }  // namespace tc
+
+namespace tc {
+namespace {
+
+TEST(Text, PrintableAsciiKeepsHostNamesAndShowsEveryOtherByte) {
+  EXPECT_EQ(printable_ascii("sbc.example.com"), "sbc.example.com");
+  EXPECT_EQ(printable_ascii(std::string("a\xff\x00z", 4)), "a\\xff\\x00z");
+  EXPECT_EQ(printable_ascii("tab\there\\"), "tab\\x09here\\x5c");
+  EXPECT_EQ(printable_ascii("caf\xc3\xa9"), "caf\\xc3\\xa9");
+}
+
+}  // namespace
+}  // namespace tc

@@ -132,6 +132,16 @@ TEST(TlsStream, HandshakeMessageAcrossRecordsAndSeveralPerRecord) {
   EXPECT_EQ(c.messages[2].frame, 3u);
 }
 
+TEST(TlsStream, SniBytesOutsidePrintableAsciiAreShownEscaped) {
+  // RFC 6066 §3 wants ASCII; a hostile or broken client may send anything,
+  // and every report must still be able to write it (JSON needs UTF-8).
+  const Buffer hello = handshake(1, client_hello_body(0x0303, {0x002f}, sni_extension("sbc\xff\x01.example")));
+  TlsStream stream;
+  stream.feed(Side::client, record(22, hello), 1);
+  stream.finish();
+  EXPECT_EQ(stream.connection().sni, "sbc\\xff\\x01.example");
+}
+
 TEST(TlsStream, Ja3TextVectorFromDomainDoc) {
   // DOMAIN.md §8: "771,61-255,0-35-22-23-13,," (JA3) and "771,61,65281-35-22-23" (JA3S).
   EXPECT_EQ(ja3_text(771, {61, 255}, {0, 35, 22, 23, 13}, {}, {}), "771,61-255,0-35-22-23-13,,");
