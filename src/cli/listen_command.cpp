@@ -9,6 +9,7 @@
 #include "cli/common.h"
 #include "cli/trust_setup.h"
 #include "policy/cipher_registry.h"
+#include "report/chain_json_cache.h"
 #include "report/client_finding_groups.h"
 #include "report/connection_json.h"
 #include "report/json_report.h"
@@ -154,8 +155,8 @@ int run_listen(ListenOptions& options) {
   // Each connection's JSON written as text (no tree per connection), the
   // listener's own chain rendered once: the report thread's share of a
   // handshake is what the listen benchmark measures beside the RSA signature.
-  JsonText connection_text, client_chain_text;
-  std::string server_chain_key, server_chain_json;
+  JsonText connection_text;
+  ChainJsonCache chain_json;
   auto on_connection = [&](Connection&& connection) {
     completer.complete(connection);
     Findings findings = judge_listened_connection(connection, setup, rule_context);
@@ -170,18 +171,11 @@ int run_listen(ListenOptions& options) {
       if (std::find(ids.begin(), ids.end(), finding.id) == ids.end()) ids.push_back(finding.id);
     }
     if (report.streaming()) {
-      std::string chain_key;
-      for (const auto& facts : connection.server_chain) chain_key += facts.sha256;
-      if (chain_key != server_chain_key || server_chain_json.empty()) {
-        JsonText chain_text;
-        append_chain_json(chain_text, connection.server_chain);
-        server_chain_json = chain_text.text();
-        server_chain_key = std::move(chain_key);
-      }
-      client_chain_text.clear();
-      append_chain_json(client_chain_text, connection.client_chain);
+      chain_json.make_room();
+      const std::string& server_chain = chain_json.json(connection.server_chain);
+      const std::string& client_chain = chain_json.json(connection.client_chain);
       connection_text.clear();
-      append_connection_json(connection_text, connection, ids, server_chain_json, client_chain_text.text());
+      append_connection_json(connection_text, connection, ids, server_chain, client_chain);
       report.add_serialized(connection_text.text(), true);
     }
     if (!json) std::cout << one_line_verdict(connection, findings, check) << std::endl;

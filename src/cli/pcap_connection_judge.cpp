@@ -65,24 +65,12 @@ Direction ConnectionJudge::direction_of(const Connection& connection,
   return cached->second ? Direction::inbound : Direction::unknown;
 }
 
-const std::string& ConnectionJudge::chain_json(const std::vector<CertificateFacts>& chain) {
-  static const std::string kEmpty = "[]";
-  if (chain.empty()) return kEmpty;
-  std::string key;
-  for (const auto& facts : chain) key += facts.sha256;
-  auto cached = chain_json_.find(key);
-  if (cached != chain_json_.end()) return cached->second;
-  text_.clear();
-  append_chain_json(text_, chain);
-  return chain_json_.emplace(std::move(key), text_.text()).first->second;
-}
-
 JudgedConnection ConnectionJudge::judge(Connection&& connection) {
   using ServerChain = sources::EvidenceCompleter::ServerChain;
   static const std::vector<CertificateFacts> kNoChain;
   JudgedConnection out;
   // Cleared here, not while rendering: both chains' texts are used by reference below.
-  if (chain_json_.size() >= kMaxCachedChains) chain_json_.clear();
+  chain_json_.make_room();
   const sources::EvidenceCompleter::Completed evidence =
       completer_.complete(connection, copy_server_chains_ ? ServerChain::copied : ServerChain::shared);
   out.shared_server_chain = evidence.shared_server_chain;
@@ -99,8 +87,8 @@ JudgedConnection ConnectionJudge::judge(Connection&& connection) {
   std::for_each(out.findings.begin(), out.findings.end(), note_id);
   if (out.chain) std::for_each(out.chain->findings.begin(), out.chain->findings.end(), note_id);
   if (listing_ == Listing::all || (listing_ == Listing::with_findings && !out.ids.empty())) {
-    const std::string& server_chain_json = chain_json(server_chain);
-    const std::string& client_chain_json = chain_json(connection.client_chain);
+    const std::string& server_chain_json = chain_json_.json(server_chain);
+    const std::string& client_chain_json = chain_json_.json(connection.client_chain);
     text_.clear();
     append_connection_json(text_, connection, out.ids, server_chain_json, client_chain_json);
     out.listing = text_.text();

@@ -11,6 +11,7 @@
 
 #include "model/connection.h"
 #include "model/finding.h"
+#include "report/chain_json_cache.h"
 #include "report/json_text.h"
 #include "rules/context.h"
 #include "sources/endpoint_matcher.h"
@@ -60,8 +61,6 @@ class ConnectionJudge {
   // The direction; whether the names point at the platform is looked up
   // once per SNI and leaf.
   Direction direction_of(const Connection& connection, const std::vector<CertificateFacts>& server_chain);
-  // A chain's JSON text, rendered once per distinct chain.
-  const std::string& chain_json(const std::vector<CertificateFacts>& chain);
 
   sources::EvidenceCompleter completer_;
   const sources::EndpointMatcher& matcher_;
@@ -71,8 +70,8 @@ class ConnectionJudge {
   // Bounded caches, cleared when full: a capture repeats a few chains
   // thousands of times, but may also hold endless distinct ones.
   std::unordered_map<std::string, std::shared_ptr<const JudgedChain>> chains_;  // by name and chain
-  std::unordered_map<std::string, std::string> chain_json_;                      // by the chain's sha256s
   std::unordered_map<std::string, bool> names_platform_;                         // by leaf and SNI
+  ChainJsonCache chain_json_;
   JsonText text_;  // reused for each rendering
   static constexpr size_t kMaxCachedChains = 1024;
 };
