@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "report/connection_json.h"
+#include "report/finding_groups.h"
 #include "rules/cert_rules.h"
 #include "rules/connection_rules.h"
 
@@ -30,8 +31,30 @@ ConnectionJudge::ConnectionJudge(const x509::TrustStore& trust, const sources::E
     : completer_(trust, context.at),
       matcher_(matcher),
       context_(context),
+      brief_context_(context),
       listing_(listing),
-      copy_server_chains_(copy_server_chains) {}
+      copy_server_chains_(copy_server_chains) {
+  brief_context_.brief = true;
+}
+
+Findings ConnectionJudge::judge_handshake_findings(const Connection& connection) {
+  Findings brief = judge_handshake(connection, brief_context_);
+  bool starts_group = false;
+  for (const Finding& finding : brief) {
+    FindingGroups::group_key(finding, connection, group_key_);
+    if (!whole_groups_.contains(group_key_)) starts_group = true;
+  }
+  if (!starts_group) return brief;
+  Findings whole = judge_handshake(connection, context_);
+  if (whole_groups_.size() >= kMaxWholeGroups) whole_groups_.clear();
+  for (const Finding& finding : whole) {
+    // A finding whose evidence names a certificate groups by it: its brief
+    // twin (no evidence) never matches that key, so it stays whole.
+    FindingGroups::group_key(finding, connection, group_key_);
+    whole_groups_.insert(group_key_);
+  }
+  return whole;
+}
 
 std::shared_ptr<const JudgedChain> ConnectionJudge::judge_chain(
     const Connection& connection, const std::vector<CertificateFacts>& server_chain,
@@ -79,7 +102,7 @@ JudgedConnection ConnectionJudge::judge(Connection&& connection) {
       copy_server_chains_ ? connection.server_chain
                           : evidence.shared_server_chain ? *evidence.shared_server_chain : kNoChain;
   connection.direction = direction_of(connection, server_chain);
-  out.findings = judge_handshake(connection, context_);
+  out.findings = judge_handshake_findings(connection);
   out.chain = judge_chain(connection, server_chain, evidence);
   auto note_id = [&](const Finding& finding) {
     if (std::find(out.ids.begin(), out.ids.end(), finding.id) == out.ids.end()) out.ids.push_back(finding.id);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/connection.h"
@@ -62,18 +63,29 @@ class ConnectionJudge {
   // once per SNI and leaf.
   Direction direction_of(const Connection& connection, const std::vector<CertificateFacts>& server_chain);
 
+  // The handshake's findings: brief (ids only) unless one starts a finding
+  // group (FindingGroups::group_key) this judge has not yet produced whole.
+  Findings judge_handshake_findings(const Connection& connection);
+
   sources::EvidenceCompleter completer_;
   const sources::EndpointMatcher& matcher_;
   const RuleContext& context_;
+  RuleContext brief_context_;
   Listing listing_;
   bool copy_server_chains_;
   // Bounded caches, cleared when full: a capture repeats a few chains
   // thousands of times, but may also hold endless distinct ones.
   std::unordered_map<std::string, std::shared_ptr<const JudgedChain>> chains_;  // by name and chain
   std::unordered_map<std::string, bool> names_platform_;                         // by leaf and SNI
+  // Groups this judge has produced a whole finding for. The report keeps
+  // only a group's first finding whole, and this judge's connections reach
+  // it in report order, so later ones of a group need only their ids.
+  std::unordered_set<std::string> whole_groups_;
+  std::string group_key_;  // reused
   ChainJsonCache chain_json_;
   JsonText text_;  // reused for each rendering
   static constexpr size_t kMaxCachedChains = 1024;
+  static constexpr size_t kMaxWholeGroups = 65536;  // then cleared: whole findings again, never fewer
 };
 
 }  // namespace tc::cli

@@ -7,13 +7,17 @@ namespace tc {
 
 void FindingGroups::add(const Finding& finding, const Connection& connection) { add(finding, connection, nullptr); }
 
-void FindingGroups::add(const Finding& finding, const Connection& connection,
-                        const std::function<void(Finding&)>& complete) {
+void FindingGroups::group_key(const Finding& finding, const Connection& connection, std::string& key) {
   // Certificate findings group by certificate, the rest by server endpoint.
   auto sha256 = finding.evidence.find("sha256");
   const std::string& anchor =
       sha256 != finding.evidence.end() ? sha256->get_ref<const std::string&>() : connection.server;
-  key_.assign(finding.id).append("|").append(anchor).append("|").append(to_string(connection.direction));
+  key.assign(finding.id).append("|").append(anchor).append("|").append(to_string(connection.direction));
+}
+
+void FindingGroups::add(const Finding& finding, const Connection& connection,
+                        const std::function<void(Finding&)>& complete) {
+  group_key(finding, connection, key_);
   auto found = groups_.find(key_);
   if (found == groups_.end()) found = groups_.emplace(key_, Group{}).first;
   Group& group = found->second;
@@ -30,11 +34,17 @@ void FindingGroups::add(const Finding& finding, const Connection& connection,
           {{"client", connection.client}, {"server", connection.server}, {"first_frame", connection.first_frame}});
     }
   }
-  auto& last = last_frame_per_id_[finding.id];
-  if (per_id_[finding.id] == 0 || last != connection.first_frame) {
-    ++per_id_[finding.id];
-    last = connection.first_frame;
+  IdCount& count = per_id_[finding.id];
+  if (count.connections == 0 || count.last_connection_frame != connection.first_frame) {
+    ++count.connections;
+    count.last_connection_frame = connection.first_frame;
   }
+}
+
+std::map<std::string, uint64_t> FindingGroups::connections_per_id() const {
+  std::map<std::string, uint64_t> sorted;
+  for (const auto& [id, count] : per_id_) sorted.emplace(id, count.connections);
+  return sorted;
 }
 
 Findings FindingGroups::findings() const {

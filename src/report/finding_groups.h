@@ -21,8 +21,12 @@ class FindingGroups {
   // new group keeps a copy, completed by `complete` with what is the
   // connection's own (its subject, its evidence); the rest are only counted.
   void add(const Finding& finding, const Connection& connection, const std::function<void(Finding&)>& complete);
+  // The group a connection's finding joins: its id, then its certificate
+  // (evidence "sha256") or else the server, then the direction. Only the
+  // first finding of a group is kept whole; later ones need only their id.
+  static void group_key(const Finding& finding, const Connection& connection, std::string& key);
   // Connections per finding id (each connection counted once per id).
-  const std::map<std::string, uint64_t>& connections_per_id() const { return per_id_; }
+  std::map<std::string, uint64_t> connections_per_id() const;
   // One finding per group, subject naming the count and example frames.
   Findings findings() const;
 
@@ -37,8 +41,12 @@ class FindingGroups {
   // Looked up once per finding of every connection; sorted only by findings().
   std::unordered_map<std::string, Group> groups_;
   std::string key_;  // reused: no allocation per lookup
-  std::map<std::string, uint64_t> per_id_;
-  std::map<std::string, uint64_t> last_frame_per_id_;
+  struct IdCount {
+    uint64_t connections = 0;
+    uint64_t last_connection_frame = 0;
+  };
+  // Few distinct ids (the catalogue's); one lookup per finding.
+  std::unordered_map<std::string, IdCount> per_id_;
 };
 
 }  // namespace tc

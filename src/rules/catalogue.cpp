@@ -142,13 +142,30 @@ const CatalogueEntry* find_catalogue_entry(std::string_view id) {
   return nullptr;
 }
 
-Finding make_finding(std::string_view id, std::string subject, std::string detail, nlohmann::json evidence) {
+namespace {
+
+const CatalogueEntry& catalogue_entry_or_abort(std::string_view id) {
   const CatalogueEntry* entry = find_catalogue_entry(id);
   if (!entry) {
     std::fprintf(stderr, "internal error: finding id '%.*s' is not in the catalogue\n", static_cast<int>(id.size()),
                  id.data());
     std::abort();
   }
+  return *entry;
+}
+
+}  // namespace
+
+Finding make_brief_finding(std::string_view id) {
+  const CatalogueEntry& entry = catalogue_entry_or_abort(id);
+  Finding finding;
+  finding.id = std::string(entry.id);
+  finding.severity = entry.severity;
+  return finding;
+}
+
+Finding make_finding(std::string_view id, std::string subject, std::string detail, nlohmann::json evidence) {
+  const CatalogueEntry* entry = &catalogue_entry_or_abort(id);
   Finding finding;
   finding.id = std::string(entry->id);
   finding.severity = entry->severity;

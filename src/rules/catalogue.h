@@ -26,4 +26,15 @@ const CatalogueEntry* find_catalogue_entry(std::string_view id);
 Finding make_finding(std::string_view id, std::string subject, std::string detail,
                      nlohmann::json evidence = nlohmann::json::object());
 
+// The same finding with only its id and severity: what a brief context
+// (RuleContext::brief) emits instead of building text and evidence.
+Finding make_brief_finding(std::string_view id);
+
+// Adds finding `id` to `out`: the full finding `build()` makes, or only the
+// id and severity when the context is brief.
+template <class Build>
+void add_finding(Findings& out, bool brief, std::string_view id, Build&& build) {
+  out.push_back(brief ? make_brief_finding(id) : build());
+}
+
 }  // namespace tc

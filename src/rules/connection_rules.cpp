@@ -51,110 +51,134 @@ std::string platform_renewal_text(const RuleContext& context) {
 
 void judge_client_authentication(const Connection& connection, const RuleContext& context, Findings& out) {
   if (!connection.certificate_request) return;
-  const std::string label = connection_label(connection);
-  nlohmann::json evidence = connection_evidence(connection);
-  evidence["frame"] = frame_of(connection, kCertificateRequest, Side::server);
-  evidence["ca_names"] = connection.certificate_request_ca_names;
-  std::string detail;
-  switch (connection.direction) {
-    case Direction::outbound:
-      detail = "On this outbound connection the customer endpoint (" + connection.server +
-               ") asks the platform for a client certificate. The platform answers with its server certificate." +
-               platform_renewal_text(context);
-      break;
-    case Direction::inbound:
-      detail = "The server " + connection.server + " asked the connecting endpoint for a client certificate; " +
-               context.profile->platform + " never does that on inbound calls (seed 000), so this server is not " +
-               "behaving like the platform.";
-      break;
-    case Direction::unknown:
-      detail = "The server " + connection.server +
-               " asked for a client certificate. If it is the customer endpoint answering the platform (an "
-               "outbound call), the call fails wherever the endpoint checks the purpose:" +
-               platform_renewal_text(context) + " Give --endpoint or --platform to know the direction.";
-      break;
-  }
-  out.push_back(make_finding("mtls-requested", label, detail, evidence));
+  // Evidence shared by the findings below (built only for a full finding).
+  auto request_evidence = [&] {
+    nlohmann::json evidence = connection_evidence(connection);
+    evidence["frame"] = frame_of(connection, kCertificateRequest, Side::server);
+    evidence["ca_names"] = connection.certificate_request_ca_names;
+    return evidence;
+  };
+  add_finding(out, context.brief, "mtls-requested", [&] {
+    std::string detail;
+    switch (connection.direction) {
+      case Direction::outbound:
+        detail = "On this outbound connection the customer endpoint (" + connection.server +
+                 ") asks the platform for a client certificate. The platform answers with its server certificate." +
+                 platform_renewal_text(context);
+        break;
+      case Direction::inbound:
+        detail = "The server " + connection.server + " asked the connecting endpoint for a client certificate; " +
+                 context.profile->platform + " never does that on inbound calls (seed 000), so this server is not " +
+                 "behaving like the platform.";
+        break;
+      case Direction::unknown:
+        detail = "The server " + connection.server +
+                 " asked for a client certificate. If it is the customer endpoint answering the platform (an "
+                 "outbound call), the call fails wherever the endpoint checks the purpose:" +
+                 platform_renewal_text(context) + " Give --endpoint or --platform to know the direction.";
+        break;
+    }
+    return make_finding("mtls-requested", connection_label(connection), detail, request_evidence());
+  });
 
   const AlertRecord* server_alert = fatal_alert_from(connection, Side::server);
+  auto server_alert_json = [&](uint8_t description) {
+    return nlohmann::json{{"from", "server"}, {"description", description}, {"frame", server_alert->frame}};
+  };
   if (connection.client_certificates && *connection.client_certificates == 0 && server_alert &&
       (*server_alert->description == kHandshakeFailure || *server_alert->description == kCertificateRequired ||
        *server_alert->description == kBadCertificate || *server_alert->description == kUnknownCa)) {
-    evidence["alert"] = {{"from", "server"}, {"description", *server_alert->description}, {"frame", server_alert->frame}};
-    out.push_back(make_finding("mtls-required", label,
-                               fmt::format("The client sent an empty Certificate and the server aborted with alert {} "
-                                           "{} (frame {}): the endpoint requires a client certificate.",
-                                           *server_alert->description, alert_name(*server_alert->description),
-                                           server_alert->frame),
-                               evidence));
+    add_finding(out, context.brief, "mtls-required", [&] {
+      nlohmann::json evidence = request_evidence();
+      evidence["alert"] = server_alert_json(*server_alert->description);
+      return make_finding("mtls-required", connection_label(connection),
+                          fmt::format("The client sent an empty Certificate and the server aborted with alert {} "
+                                      "{} (frame {}): the endpoint requires a client certificate.",
+                                      *server_alert->description, alert_name(*server_alert->description),
+                                      server_alert->frame),
+                          evidence);
+    });
   }
   if (!connection.client_certificates || *connection.client_certificates == 0 || connection.client_chain.empty()) {
     return;
   }
   const CertificateFacts& leaf = connection.client_chain.front();
-  evidence["client_certificate"] = {{"subject", leaf.subject},
-                                    {"sha256", leaf.sha256},
-                                    {"eku", leaf.has_eku_extension ? nlohmann::json(leaf.eku) : nlohmann::json(nullptr)}};
+  auto client_certificate_evidence = [&] {
+    nlohmann::json evidence = request_evidence();
+    evidence["client_certificate"] = {
+        {"subject", leaf.subject},
+        {"sha256", leaf.sha256},
+        {"eku", leaf.has_eku_extension ? nlohmann::json(leaf.eku) : nlohmann::json(nullptr)}};
+    return evidence;
+  };
   bool lacks_client_auth = leaf.has_eku_extension && !leaf.has_eku("clientAuth");
   if (server_alert && *server_alert->description == kUnsupportedCertificate && lacks_client_auth) {
-    evidence["alert"] = {{"from", "server"}, {"description", kUnsupportedCertificate}, {"frame", server_alert->frame}};
-    out.push_back(make_finding(
-        "client-cert-rejected-eku", label,
-        fmt::format("The client presented {} (EKU {}) and the server answered alert 43 unsupported_certificate "
-                    "(frame {}): the endpoint requires clientAuth — the exact failure of seed 000.",
-                    leaf.subject, fmt::join(leaf.eku, ", "), server_alert->frame),
-        evidence));
+    add_finding(out, context.brief, "client-cert-rejected-eku", [&] {
+      nlohmann::json evidence = client_certificate_evidence();
+      evidence["alert"] = server_alert_json(kUnsupportedCertificate);
+      return make_finding(
+          "client-cert-rejected-eku", connection_label(connection),
+          fmt::format("The client presented {} (EKU {}) and the server answered alert 43 unsupported_certificate "
+                      "(frame {}): the endpoint requires clientAuth — the exact failure of seed 000.",
+                      leaf.subject, fmt::join(leaf.eku, ", "), server_alert->frame),
+          evidence);
+    });
     return;
   }
   if (!server_alert && leaf.has_eku("clientAuth") && connection.established) {
-    out.push_back(make_finding(
-        "client-cert-depends-on-eku", label,
-        "The server accepted the client certificate " + leaf.subject + " (not after " +
-            format_date(leaf.not_after) +
-            "), which carries clientAuth. Its renewal from a public CA will lack clientAuth, and an endpoint that "
-            "checks the purpose will then reject it." +
-            (connection.direction == Direction::outbound ? platform_renewal_text(context) : std::string()),
-        evidence));
+    add_finding(out, context.brief, "client-cert-depends-on-eku", [&] {
+      return make_finding(
+          "client-cert-depends-on-eku", connection_label(connection),
+          "The server accepted the client certificate " + leaf.subject + " (not after " +
+              format_date(leaf.not_after) +
+              "), which carries clientAuth. Its renewal from a public CA will lack clientAuth, and an endpoint that "
+              "checks the purpose will then reject it." +
+              (connection.direction == Direction::outbound ? platform_renewal_text(context) : std::string()),
+          client_certificate_evidence());
+    });
   }
 }
 
 void judge_suites(const Connection& connection, const RuleContext& context, Findings& out) {
   const Profile& profile = *context.profile;
   if (connection.cipher && profile.is_deprecated(*connection.cipher)) {
-    nlohmann::json evidence = connection_evidence(connection);
-    evidence["cipher"] = format_suite_code(*connection.cipher);
-    std::string why;
-    if (connection.direction == Direction::inbound) {
-      why = " On inbound calls the endpoint's offer order decides: it ranks this suite above every better one the "
-            "platform supports (seed 002).";
-    } else if (connection.direction == Direction::outbound) {
-      why = " On outbound calls the platform offers the deprecated suites last, so the endpoint supports nothing "
-            "better (seed 002).";
-    } else {
-      why = " Inbound, the endpoint ranked it first; outbound, the endpoint supports nothing better than what the "
-            "platform offers last (seed 002).";
-    }
-    out.push_back(make_finding("cipher-deprecated-negotiated", connection_label(connection),
-                               "The server chose " + describe_suite(*connection.cipher) + ", which " +
-                                   profile.platform + " deprecates." + why +
-                                   " Once the platform removes it, the handshake fails.",
-                               evidence));
+    add_finding(out, context.brief, "cipher-deprecated-negotiated", [&] {
+      nlohmann::json evidence = connection_evidence(connection);
+      evidence["cipher"] = format_suite_code(*connection.cipher);
+      std::string why;
+      if (connection.direction == Direction::inbound) {
+        why = " On inbound calls the endpoint's offer order decides: it ranks this suite above every better one the "
+              "platform supports (seed 002).";
+      } else if (connection.direction == Direction::outbound) {
+        why = " On outbound calls the platform offers the deprecated suites last, so the endpoint supports nothing "
+              "better (seed 002).";
+      } else {
+        why = " Inbound, the endpoint ranked it first; outbound, the endpoint supports nothing better than what the "
+              "platform offers last (seed 002).";
+      }
+      return make_finding("cipher-deprecated-negotiated", connection_label(connection),
+                          "The server chose " + describe_suite(*connection.cipher) + ", which " + profile.platform +
+                              " deprecates." + why + " Once the platform removes it, the handshake fails.",
+                          evidence);
+    });
   }
   if (connection.direction == Direction::inbound && !connection.client_offer.empty()) {
     auto pick = platform_choice(connection.client_offer, profile);
     if (pick && profile.is_deprecated(*pick)) {
-      nlohmann::json evidence = connection_evidence(connection);
-      evidence["platform_would_pick"] = format_suite_code(*pick);
-      std::vector<std::string> offer;
-      for (uint16_t suite : connection.client_offer) offer.push_back(format_suite_code(suite));
-      evidence["client_offer"] = offer;
-      out.push_back(make_finding(
-          "cipher-deprecated-offered-first", connection_label(connection),
-          "Honouring the client's order over the suites it supports, " + profile.platform + " picks " +
-              describe_suite(*pick) + "." +
-              (profile.supported_suites_assumed ? " (Supported set partly assumed: " + profile.supported_suites_note + ")"
-                                                : std::string()),
-          evidence));
+      add_finding(out, context.brief, "cipher-deprecated-offered-first", [&] {
+        nlohmann::json evidence = connection_evidence(connection);
+        evidence["platform_would_pick"] = format_suite_code(*pick);
+        std::vector<std::string> offer;
+        for (uint16_t suite : connection.client_offer) offer.push_back(format_suite_code(suite));
+        evidence["client_offer"] = offer;
+        return make_finding("cipher-deprecated-offered-first", connection_label(connection),
+                            "Honouring the client's order over the suites it supports, " + profile.platform +
+                                " picks " + describe_suite(*pick) + "." +
+                                (profile.supported_suites_assumed
+                                     ? " (Supported set partly assumed: " + profile.supported_suites_note + ")"
+                                     : std::string()),
+                            evidence);
+      });
     }
   }
 }
@@ -171,30 +195,32 @@ void judge_versions(const Connection& connection, const RuleContext& context, Fi
     return allowed;
   };
   if (connection.version && !supported(*connection.version)) {
-    const std::string allowed = allowed_versions();
-    nlohmann::json evidence = connection_evidence(connection);
-    evidence["version"] = format_tls_version(*connection.version);
-    out.push_back(make_finding("tls-version-unsupported", connection_label(connection),
-                               "The connection negotiated " + format_tls_version(*connection.version) + "; " +
-                                   profile.platform + " supports " + allowed + ".",
-                               evidence));
+    add_finding(out, context.brief, "tls-version-unsupported", [&] {
+      nlohmann::json evidence = connection_evidence(connection);
+      evidence["version"] = format_tls_version(*connection.version);
+      return make_finding("tls-version-unsupported", connection_label(connection),
+                          "The connection negotiated " + format_tls_version(*connection.version) + "; " +
+                              profile.platform + " supports " + allowed_versions() + ".",
+                          evidence);
+    });
     return;
   }
   if (!connection.version && !connection.offered_versions.empty() &&
       std::none_of(connection.offered_versions.begin(), connection.offered_versions.end(), supported)) {
-    const std::string allowed = allowed_versions();
-    nlohmann::json evidence = connection_evidence(connection);
-    std::vector<std::string> offered;
-    for (uint16_t version : connection.offered_versions) offered.push_back(format_tls_version(version));
-    evidence["offered_versions"] = offered;
-    out.push_back(make_finding("tls-version-unsupported", connection_label(connection),
-                               fmt::format("The client offered only {}; {} supports {}.", fmt::join(offered, ", "),
-                                           profile.platform, allowed),
-                               evidence));
+    add_finding(out, context.brief, "tls-version-unsupported", [&] {
+      nlohmann::json evidence = connection_evidence(connection);
+      std::vector<std::string> offered;
+      for (uint16_t version : connection.offered_versions) offered.push_back(format_tls_version(version));
+      evidence["offered_versions"] = offered;
+      return make_finding("tls-version-unsupported", connection_label(connection),
+                          fmt::format("The client offered only {}; {} supports {}.", fmt::join(offered, ", "),
+                                      profile.platform, allowed_versions()),
+                          evidence);
+    });
   }
 }
 
-void judge_alerts(const Connection& connection, Findings& out) {
+void judge_alerts(const Connection& connection, const RuleContext& context, Findings& out) {
   // Alerts the client-authentication findings already in `out` explain are not repeated.
   bool explained = std::any_of(out.begin(), out.end(), [](const Finding& finding) {
     return finding.id == "mtls-required" || finding.id == "client-cert-rejected-eku";
@@ -202,13 +228,16 @@ void judge_alerts(const Connection& connection, Findings& out) {
   for (const auto& alert : connection.alerts) {
     if (alert.level != kFatal || !alert.description) continue;
     if (explained && alert.from == Side::server) continue;
-    nlohmann::json evidence = connection_evidence(connection);
-    evidence["alert"] = {{"from", to_string(alert.from)}, {"description", *alert.description}, {"frame", alert.frame}};
-    std::string sender = alert.from == Side::client ? "client " + connection.client : "server " + connection.server;
-    out.push_back(make_finding("handshake-alert", connection_label(connection),
-                               fmt::format("The {} sent fatal alert {} {} (frame {}).", sender, *alert.description,
-                                           alert_name(*alert.description), alert.frame),
-                               evidence));
+    add_finding(out, context.brief, "handshake-alert", [&] {
+      nlohmann::json evidence = connection_evidence(connection);
+      evidence["alert"] = {
+          {"from", to_string(alert.from)}, {"description", *alert.description}, {"frame", alert.frame}};
+      std::string sender = alert.from == Side::client ? "client " + connection.client : "server " + connection.server;
+      return make_finding("handshake-alert", connection_label(connection),
+                          fmt::format("The {} sent fatal alert {} {} (frame {}).", sender, *alert.description,
+                                      alert_name(*alert.description), alert.frame),
+                          evidence);
+    });
     break;  // the first fatal alert ends the connection
   }
 }
@@ -238,7 +267,7 @@ Findings judge_handshake(const Connection& connection, const RuleContext& contex
   judge_client_authentication(connection, context, out);
   judge_suites(connection, context, out);
   judge_versions(connection, context, out);
-  judge_alerts(connection, out);
+  judge_alerts(connection, context, out);
   return out;
 }
 

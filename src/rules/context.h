@@ -19,6 +19,11 @@ struct RuleContext {
   const Profile* profile = nullptr;
   Purpose purpose = Purpose::server;
   std::optional<std::string> host;  // the name a peer connects to (--host)
+  // Only which findings apply is wanted (ids and severities), not their
+  // subjects, details and evidence: a report that already holds a finding
+  // of the same kind only counts another (pcap's grouping). Rules must raise
+  // the same ids in the same order either way.
+  bool brief = false;
 };
 
 }  // namespace tc

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "rules/connection_rules.h"
 #include "rules_test_support.h"
 
@@ -135,6 +137,79 @@ TEST_F(ConnectionRules, ServerChainIsJudgedAgainstTheSni) {
   auto findings = judge_connection(connection, &verdict, context_at(genesys, "2026-04-01"));
   EXPECT_EQ(ids_of(findings), (std::vector<std::string>{"chain-incomplete", "hostname-mismatch"}));
   for (const auto& finding : findings) EXPECT_EQ(finding.evidence["connection"]["server"], "b:5061");
+}
+
+// pcap judges most connections briefly (ids only): a brief context must raise
+// exactly the ids, in the order and with the severities, of a full one, over
+// every combination that reaches a different rule branch.
+TEST_F(ConnectionRules, BriefContextRaisesTheSameIdsInTheSameOrder) {
+  const std::vector<std::optional<AlertRecord>> alerts = {
+      std::nullopt, AlertRecord{Side::server, 2, 40, 9}, AlertRecord{Side::server, 2, 43, 9},
+      AlertRecord{Side::server, 2, 48, 9}, AlertRecord{Side::server, 2, 116, 9}, AlertRecord{Side::client, 2, 48, 9},
+      AlertRecord{Side::server, 1, 0, 9}};
+  const std::vector<std::vector<std::string>> client_ekus = {{"serverAuth"}, {"serverAuth", "clientAuth"}, {}};
+  size_t combinations = 0, with_findings = 0;
+  std::set<std::string> seen;
+  for (const char* at : {"2026-02-01", "2026-04-01"}) {
+    RuleContext full = context_at(genesys, at);
+    RuleContext brief = full;
+    brief.brief = true;
+    for (Direction direction : {Direction::outbound, Direction::inbound, Direction::unknown}) {
+      for (bool request : {false, true}) {
+        for (std::optional<size_t> certificates : {std::optional<size_t>(), std::optional<size_t>(0),
+                                                     std::optional<size_t>(1)}) {
+          for (const auto& alert : alerts) {
+            for (const auto& eku : client_ekus) {
+              for (bool established : {false, true}) {
+                for (auto [cipher, version] : {std::pair<uint16_t, uint16_t>{0xc030, 0x0303}, {0x003d, 0x0303},
+                                               {0xc028, 0x0304}, {0, 0}}) {
+                  Connection connection = outbound_with_request();
+                  connection.direction = direction;
+                  connection.certificate_request = request;
+                  connection.client_certificates = certificates;
+                  if (certificates && *certificates > 0) {
+                    connection.client_chain = {leaf_facts("client.example")};
+                    connection.client_chain[0].eku = eku;
+                    connection.client_chain[0].has_eku_extension = !eku.empty();
+                  }
+                  if (alert) connection.alerts = {*alert};
+                  connection.established = established;
+                  connection.client_offer = {0x003d, 0xc030};
+                  if (cipher == 0) {
+                    connection.cipher.reset();
+                    connection.version.reset();
+                    connection.offered_versions = {0x0301};
+                  } else {
+                    connection.cipher = cipher;
+                    connection.version = version;
+                  }
+                  Findings whole = judge_handshake(connection, full);
+                  Findings ids_only = judge_handshake(connection, brief);
+                  ++combinations;
+                  with_findings += whole.empty() ? 0 : 1;
+                  ASSERT_EQ(whole.size(), ids_only.size());
+                  for (size_t i = 0; i < whole.size(); ++i) {
+                    EXPECT_EQ(whole[i].id, ids_only[i].id);
+                    seen.insert(whole[i].id);
+                    EXPECT_EQ(whole[i].severity, ids_only[i].severity);
+                    EXPECT_FALSE(whole[i].detail.empty());
+                    EXPECT_TRUE(ids_only[i].detail.empty() && ids_only[i].subject.empty() &&
+                                ids_only[i].evidence.empty())
+                        << ids_only[i].id;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(combinations, 2u * 3 * 2 * 3 * 7 * 3 * 2 * 4);
+  EXPECT_GT(with_findings, combinations / 2);
+  EXPECT_EQ(seen, (std::set<std::string>{"cipher-deprecated-negotiated", "cipher-deprecated-offered-first",
+                                         "client-cert-depends-on-eku", "client-cert-rejected-eku", "handshake-alert",
+                                         "mtls-requested", "mtls-required", "tls-version-unsupported"}));
 }
 
 }  // namespace
