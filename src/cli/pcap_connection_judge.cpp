@@ -62,7 +62,8 @@ std::shared_ptr<const JudgedChain> ConnectionJudge::judge_chain(
   if (server_chain.empty()) return nullptr;
   // The chain half depends only on the chain and the name checked.
   std::optional<std::string> name = context_.host ? context_.host : connection.sni;
-  std::string key = name.value_or("") + "|" + evidence.chain_key;
+  std::string& key = key_;
+  key.assign(name.value_or("")).append("|").append(evidence.chain_key);
   auto cached = chains_.find(key);
   if (cached != chains_.end()) return cached->second;
   if (chains_.size() >= kMaxCachedChains) chains_.clear();
@@ -70,7 +71,7 @@ std::shared_ptr<const JudgedChain> ConnectionJudge::judge_chain(
   auto judged = std::make_shared<JudgedChain>();
   judged->findings = judge_server_chain(chain, name, evidence.server_chain, context_);
   judged->label = certificate_label(chain.front());
-  return chains_.emplace(std::move(key), std::move(judged)).first->second;
+  return chains_.emplace(key, std::move(judged)).first->second;
 }
 
 Direction ConnectionJudge::direction_of(const Connection& connection,
@@ -78,12 +79,17 @@ Direction ConnectionJudge::direction_of(const Connection& connection,
   if (auto decided = matcher_.direction_by_address(connection)) return *decided;
   const CertificateFacts* leaf = server_chain.empty() ? nullptr : &server_chain.front();
   // The leaf's sha256 (64 hex digits or nothing), then a tag that tells an absent SNI from an empty one.
-  std::string key = leaf ? leaf->sha256 : std::string();
-  key += connection.sni ? "\1" + *connection.sni : std::string(1, '\0');
+  std::string& key = key_;
+  key.assign(leaf ? leaf->sha256 : std::string_view());
+  if (connection.sni) {
+    key.append(1, '\1').append(*connection.sni);
+  } else {
+    key.append(1, '\0');
+  }
   auto cached = names_platform_.find(key);
   if (cached == names_platform_.end()) {
     if (names_platform_.size() >= kMaxCachedChains) names_platform_.clear();
-    cached = names_platform_.emplace(std::move(key), matcher_.names_platform(connection.sni, leaf)).first;
+    cached = names_platform_.emplace(key, matcher_.names_platform(connection.sni, leaf)).first;
   }
   return cached->second ? Direction::inbound : Direction::unknown;
 }

@@ -82,6 +82,7 @@ class ConnectionJudge {
   // it in report order, so later ones of a group need only their ids.
   std::unordered_set<std::string> whole_groups_;
   std::string group_key_;  // reused
+  std::string key_;        // reused for the chain and name cache lookups
   ChainJsonCache chain_json_;
   JsonText text_;  // reused for each rendering
   static constexpr size_t kMaxCachedChains = 1024;

@@ -71,21 +71,35 @@ EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection,
   for (const auto& der : connection.server_chain_der) {
     if (const DecodedCertificate* decoded = decode(der)) presented.push_back(decoded);
   }
+  completed.chain_key.reserve(64 * presented.size());
   for (const DecodedCertificate* decoded : presented) completed.chain_key += decoded->facts.sha256;
+  // One lookup for the chain's shared facts and its verdict.
+  KnownChain* known = nullptr;
+  if (!presented.empty()) {
+    auto found = chains_.find(completed.chain_key);
+    if (found == chains_.end()) {
+      if (chains_.size() >= kMaxCachedVerdicts) chains_.clear();
+      std::vector<x509::X509Ptr> handles;
+      for (const DecodedCertificate* decoded : presented) handles.push_back(x509::share(decoded->cert.get()));
+      found = chains_
+                  .emplace(completed.chain_key,
+                           KnownChain{x509::verify_chain(handles, trust_, {at_, x509::Purpose::server}), nullptr})
+                  .first;
+    }
+    known = &found->second;
+  }
   if (server_chain == ServerChain::copied) {
     for (const DecodedCertificate* decoded : presented) {
       connection.server_chain.push_back(decoded->facts);
       connection.server_chain.back().source = "frame " + std::to_string(server_frame);
     }
-  } else if (!presented.empty()) {
-    auto shared = shared_chains_.find(completed.chain_key);
-    if (shared == shared_chains_.end()) {
-      if (shared_chains_.size() >= kMaxCachedVerdicts) shared_chains_.clear();
+  } else if (known) {
+    if (!known->shared_facts) {
       auto facts = std::make_shared<std::vector<CertificateFacts>>();
       for (const DecodedCertificate* decoded : presented) facts->push_back(decoded->facts);
-      shared = shared_chains_.emplace(completed.chain_key, std::move(facts)).first;
+      known->shared_facts = std::move(facts);
     }
-    completed.shared_server_chain = shared->second;
+    completed.shared_server_chain = known->shared_facts;
   }
   connection.client_chain = decode_chain(connection.client_chain_der, client_frame);
   connection.server_chain_der.clear();
@@ -93,16 +107,7 @@ EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection,
   connection.client_chain_der.clear();
   connection.client_chain_der.shrink_to_fit();
   connection.certificate_request_ca_names_der.clear();
-  if (presented.empty()) return completed;
-  auto it = verdicts_.find(completed.chain_key);
-  if (it == verdicts_.end()) {
-    if (verdicts_.size() >= kMaxCachedVerdicts) verdicts_.clear();
-    std::vector<x509::X509Ptr> handles;
-    for (const DecodedCertificate* decoded : presented) handles.push_back(x509::share(decoded->cert.get()));
-    it = verdicts_.emplace(completed.chain_key, x509::verify_chain(handles, trust_, {at_, x509::Purpose::server}))
-             .first;
-  }
-  completed.server_chain = &it->second;
+  if (known) completed.server_chain = &known->verdict;
   return completed;
 }
 

@@ -3,6 +3,7 @@
 // CA names with OpenSSL, hashes JA3/JA3S, verifies the server chain at the
 // session's moment. Caches by certificate and by chain, because a busy SBC's
 // capture repeats the same few chains thousands of times.
+#include <algorithm>
 #include <list>
 #include <memory>
 #include <optional>
@@ -62,9 +63,24 @@ class EvidenceCompleter {
     using is_transparent = void;
     size_t operator()(std::string_view bytes) const { return std::hash<std::string_view>{}(bytes); }
   };
-  std::unordered_map<std::string, DecodedCertificate, BytesHash, std::equal_to<>> certificates_;
-  std::unordered_map<std::string, ChainVerdict> verdicts_;
-  std::unordered_map<std::string, std::shared_ptr<const std::vector<CertificateFacts>>> shared_chains_;
+  // A certificate's DER ends in its signature, which differs between any two
+  // certificates: hashing the length and the last 32 bytes spreads them as
+  // well as hashing the whole kilobyte (equal keys are still compared whole).
+  struct CertificateHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view der) const {
+      const size_t tail = std::min<size_t>(der.size(), 32);
+      return std::hash<std::string_view>{}(der.substr(der.size() - tail)) ^ (der.size() * 0x9e3779b97f4a7c15ull);
+    }
+  };
+  std::unordered_map<std::string, DecodedCertificate, CertificateHash, std::equal_to<>> certificates_;
+  // By chain (its sha256s): the verdict, and the facts shared by every
+  // connection that presented it (made on first use with ServerChain::shared).
+  struct KnownChain {
+    ChainVerdict verdict;
+    std::shared_ptr<const std::vector<CertificateFacts>> shared_facts;
+  };
+  std::unordered_map<std::string, KnownChain> chains_;
   std::unordered_map<std::string, std::string, BytesHash, std::equal_to<>> names_;
   std::unordered_map<std::string, std::string, BytesHash, std::equal_to<>> fingerprints_;
   static constexpr size_t kMaxCachedCertificates = 4096;
