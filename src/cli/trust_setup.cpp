@@ -9,6 +9,8 @@ TrustSetup build_trust(const Session& session, ReportDocument& document, TrustUs
   const std::string system_directory = x509::system_certificate_directory();
   bool system_found = false;
   if (use == TrustUse::verify) {
+    // Only the anchors taken into `store` need their keys, unless the profile trusts them all.
+    if (!session.profile.trust_system_store) setup.system = x509::TrustStore(x509::TrustStore::Keys::deferred);
     setup.system.add_system(system_directory);
     system_found = setup.system.size() > 0;
     add_profile_anchors(session.profile, setup.system, setup.store);

@@ -4,6 +4,7 @@
 
 #include "model/text.h"
 #include "x509/certificate_facts.h"
+#include "x509/name_text.h"
 
 namespace tc {
 
@@ -20,14 +21,16 @@ bool contains_word_ignoring_case(std::string_view haystack, std::string_view nee
 }
 
 ResolvedRoot describe(const x509::Anchor& anchor, std::string vendor, std::string match) {
-  CertificateFacts facts = x509::decode_certificate(anchor.cert.get(), anchor.path);
+  // Only the names: decoding every fact of each matched root cost more than reading them.
+  std::string subject = x509::name_to_string(X509_get_subject_name(anchor.cert.get()));
+  std::string common_name = x509::common_name_of(anchor.cert.get());
   ResolvedRoot root;
   root.vendor = std::move(vendor);
-  root.common_name = facts.common_name.empty() ? facts.subject : facts.common_name;
+  root.common_name = common_name.empty() ? subject : std::move(common_name);
   root.subject_hash = anchor.subject_hash;
   root.found = true;
   root.match = std::move(match);
-  root.subject = facts.subject;
+  root.subject = std::move(subject);
   root.sha256 = anchor.sha256;
   root.path = anchor.path;
   return root;
@@ -43,8 +46,7 @@ RootResolution resolve_profile_roots(const std::vector<TrustedRootRow>& rows,
     ResolvedRoot resolved{row.vendor, row.common_name, row.subject_hash, false, "published row", {}, {}, {}};
     // Hashes collide: accept a candidate only when its CN is the published name.
     for (const x509::Anchor* anchor : system.find_by_subject_hash(row.subject_hash)) {
-      CertificateFacts facts = x509::decode_certificate(anchor->cert.get(), anchor->path);
-      if (facts.common_name != row.common_name) continue;
+      if (x509::common_name_of(anchor->cert.get()) != row.common_name) continue;
       resolved = describe(*anchor, row.vendor, "published row");
       resolved.common_name = row.common_name;
       matched_sha256.push_back(anchor->sha256);

@@ -454,6 +454,22 @@ X509* d2i_X509_keyless(const unsigned char** cursor, long length) {
   return reinterpret_cast<X509*>(ASN1_item_d2i_ex(nullptr, cursor, length, ASN1_ITEM_rptr(X509), context, nullptr));
 }
 
+std::string common_name_of(const X509* cert) { return common_name(X509_get_subject_name(cert)); }
+
+X509Ptr with_public_key(X509* cert) {
+  if (cert == nullptr || X509_get0_pubkey(cert) != nullptr) {
+    ERR_clear_error();
+    return share(cert);
+  }
+  unsigned char* der = nullptr;
+  int length = i2d_X509(cert, &der);
+  X509Ptr keyed;
+  if (length > 0) keyed = parse_certificate_der({der, static_cast<size_t>(length)});
+  OPENSSL_free(der);
+  ERR_clear_error();
+  return keyed && X509_get0_pubkey(keyed.get()) != nullptr ? std::move(keyed) : share(cert);
+}
+
 X509Ptr parse_certificate_der(std::span<const uint8_t> der) {
   if (der.empty() || der.size() > static_cast<size_t>(INT32_MAX)) return X509Ptr{};
   const unsigned char* cursor = der.data();

@@ -42,6 +42,11 @@ std::optional<CertificateFacts> decode_certificate_der(const Bytes& der, std::st
 std::string decode_name_der(const Bytes& der);
 
 // Helpers shared with the chain builder and the trust store.
+// The subject's most specific (last) CN as UTF-8, or empty.
+std::string common_name_of(const X509* cert);
+// The same certificate with its public key decoded, for one parsed without it
+// (d2i_X509_keyless); `cert` itself when it has one or the key does not decode.
+X509Ptr with_public_key(X509* cert);
 std::string subject_hash_hex(const X509* cert);     // 8 lower-case hex digits
 std::string sha256_hex(const X509* cert);           // 64 lower-case hex digits
 // ASN1_TIME (UTCTime or GeneralizedTime) to an Instant; nullopt if malformed.

@@ -11,13 +11,14 @@
 
 namespace tc::x509 {
 
-TrustStore::TrustStore() : store_(X509_STORE_new()) {}
+TrustStore::TrustStore(Keys keys) : keys_(keys), store_(keys == Keys::decoded ? X509_STORE_new() : nullptr) {}
 
 bool TrustStore::add(X509Ptr cert, std::string source, std::string path) {
   if (!cert) return false;
   std::string sha256 = sha256_hex(cert.get());
   if (by_sha256_.count(sha256) != 0) return false;
   Anchor anchor{nullptr, std::move(source), subject_hash_hex(cert.get()), sha256, std::move(path)};
+  if (keys_ == Keys::decoded) cert = with_public_key(cert.get());  // verifying needs the key
   if (store_) {
     X509_STORE_add_cert(store_.get(), cert.get());  // takes its own reference
     ERR_clear_error();
@@ -35,7 +36,9 @@ TrustLoadReport TrustStore::add_walked(WalkResult walk, const std::string& sourc
   report.problems = std::move(walk.problems);
   for (const WalkedFile& file : walk.files) {
     ++report.files;
-    LoadedFile loaded = load_certificate_file(file.path, {}, false);
+    InputOptions options;
+    options.decode_public_keys = keys_ == Keys::decoded;
+    LoadedFile loaded = load_certificate_file(file.path, options, false);
     for (const std::string& error : loaded.errors) report.problems.push_back({file.path, error});
     for (X509Ptr& cert : loaded.certs) {
       if (add(std::move(cert), source, file.path)) {
@@ -82,7 +85,9 @@ TrustLoadReport TrustStore::add_system(const std::string& directory) {
 bool system_store_has_certificates(const std::string& directory) {
   for (const WalkedFile& file : walk_system_directory(directory).files) {
     // Loaded as add_system loads it, so the answer is add_system's size() > 0.
-    if (!load_certificate_file(file.path, {}, false).certs.empty()) return true;
+    InputOptions keyless;  // whether a certificate parses, not its key
+    keyless.decode_public_keys = false;
+    if (!load_certificate_file(file.path, keyless, false).certs.empty()) return true;
   }
   return false;
 }

@@ -36,7 +36,14 @@ struct TrustLoadReport {
 
 class TrustStore {
  public:
-  TrustStore();
+  // Whether anchors read from files carry their public keys. `deferred`
+  // parses them without (OpenSSL 3.0's key decoder set-up costs ~150 µs a
+  // certificate: most of reading 150 system roots) and keeps no X509_STORE:
+  // an index to look roots up in, e.g. the system store when only the
+  // profile's roots verify. A store with keys re-parses each anchor it is
+  // given without one.
+  enum class Keys { decoded, deferred };
+  explicit TrustStore(Keys keys = Keys::decoded);
   TrustStore(const TrustStore&) = delete;
   TrustStore& operator=(const TrustStore&) = delete;
   TrustStore(TrustStore&&) = default;
@@ -61,6 +68,7 @@ class TrustStore {
   // cross-signed copy of a root counts as the same anchor), or nullptr.
   const Anchor* find_equivalent(const X509* cert) const;
   // For X509_verify_cert; owned by this object, kept in step with add().
+  // Null for a store with Keys::deferred.
   X509_STORE* store() const { return store_.get(); }
 
  private:
@@ -69,6 +77,7 @@ class TrustStore {
   std::vector<Anchor> anchors_;
   std::multimap<std::string, size_t, std::less<>> by_hash_;
   std::map<std::string, size_t, std::less<>> by_sha256_;
+  Keys keys_;
   X509StorePtr store_;
 };
 

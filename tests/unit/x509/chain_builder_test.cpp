@@ -3,6 +3,10 @@
 #include "x509/chain_builder.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <openssl/x509_vfy.h>
 
 #include "support/cert_factory.h"
@@ -237,6 +241,37 @@ TEST_F(ChainTest, TrustStoreLookupBySubjectAndKey) {
   ASSERT_TRUE(impostor) << impostor.error;
   EXPECT_EQ(subject_hash_hex(impostor.cert.get()), subject_hash_hex(root_.cert.get()));
   EXPECT_EQ(trust_.find_equivalent(impostor.cert.get()), nullptr);
+}
+
+// The system store is read without public keys (Keys::deferred) to resolve a
+// profile's roots cheaply; a root taken from it into a verifying store gets
+// its key back, so chains still verify against it.
+TEST_F(ChainTest, RootReadWithoutItsKeyVerifiesOnceTakenIntoAVerifyingStore) {
+  char pattern[] = "/tmp/tc-deferred-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  const std::string directory = pattern;
+  ASSERT_TRUE(testing::write_file(directory + "/root.pem", testing::to_pem(root_.cert.get())));
+
+  TrustStore index(TrustStore::Keys::deferred);
+  TrustLoadReport report = index.add_system(directory);
+  ASSERT_EQ(report.added, 1u);
+  EXPECT_EQ(index.store(), nullptr);
+  const Anchor& read = index.anchors().front();
+  EXPECT_EQ(X509_get0_pubkey(read.cert.get()), nullptr);  // parsed without its key
+  EXPECT_EQ(read.sha256, sha256_hex(root_.cert.get()));
+  EXPECT_EQ(read.subject_hash, subject_hash_hex(root_.cert.get()));
+  EXPECT_EQ(common_name_of(read.cert.get()), "Chain Root");
+
+  TrustStore verifying;
+  ASSERT_TRUE(verifying.add(share(read.cert.get()), kSourceProfile, read.path));
+  EXPECT_NE(X509_get0_pubkey(verifying.anchors().front().cert.get()), nullptr);
+  auto certs = presented({&leaf_, &intermediate_});
+  ChainVerdict verdict = verify_chain(certs, verifying, at(utc(2026, 3, 1), Purpose::server));
+  EXPECT_TRUE(verdict.trusted) << verdict.verify_error;
+  EXPECT_EQ(verdict.verify_error, 0);
+
+  std::remove((directory + "/root.pem").c_str());
+  rmdir(directory.c_str());
 }
 
 }  // namespace
