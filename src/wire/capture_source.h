@@ -1,7 +1,8 @@
 #pragma once
-// Where capture bytes come from (file descriptor, memory, gzip on top of
-// either) and a block-buffered reader over them, so files of any size are
-// read in large blocks without ever being loaded whole.
+// Where capture bytes come from (a mapped file, a file descriptor, memory,
+// gzip on top of any) and a reader over them: bytes already in memory (a
+// mapped file, a buffer) are read in place; the others (stdin, pipes, gzip)
+// in large blocks, so files of any size are never loaded whole.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -16,9 +17,19 @@ class ByteSource {
   // Up to `size` bytes into `out`: > 0 bytes read, 0 at the end, < 0 on error (see error()).
   virtual long read(uint8_t* out, size_t size) = 0;
   virtual std::string error() const { return {}; }
+  // True when every byte not read yet is in memory already: `bytes` then
+  // views them, valid while the source lives, and no read() is needed.
+  virtual bool in_memory(std::span<const uint8_t>& bytes) const {
+    (void)bytes;
+    return false;
+  }
+  // The bytes before `offset` of an in-memory source will not be read again.
+  virtual void release_before(uint64_t offset) { (void)offset; }
 };
 
-// Opens a file, or stdin for "-". Null with `error` set when it cannot be opened.
+// Opens a file (mapped when it is a regular, non-empty file that mmap takes;
+// read() otherwise), or stdin for "-". Null with `error` set when it cannot
+// be opened.
 std::unique_ptr<ByteSource> open_file_source(const std::string& path, std::string& error);
 std::unique_ptr<ByteSource> memory_source(std::span<const uint8_t> bytes);
 // Inflates gzip (any number of members) from `inner`; `prefix` holds bytes
@@ -31,8 +42,8 @@ class BufferedReader {
 
   // Makes at least `n` bytes available at data(); false when the input ends
   // (or fails) first — available() then says how many there are.
-  [[nodiscard]] bool ensure(size_t n);
-  [[nodiscard]] const uint8_t* data() const { return buffer_.data() + begin_; }
+  [[nodiscard]] bool ensure(size_t n) { return available() >= n || (!in_memory_ && fill(n)); }
+  [[nodiscard]] const uint8_t* data() const { return base_ + begin_; }
   [[nodiscard]] size_t available() const { return end_ - begin_; }
   void consume(size_t n) {
     begin_ += n;
@@ -45,8 +56,22 @@ class BufferedReader {
   // Wraps the source in gzip_source when the input starts with 1f 8b.
   void detect_gzip();
 
+  // True when data() points into the source's own memory (a mapped file):
+  // the bytes stay valid after consume(), while the source lives.
+  [[nodiscard]] bool in_place() const { return in_memory_; }
+  // In place: the bytes before `offset` will not be looked at again (the
+  // mapped file may drop their pages). Otherwise nothing to do.
+  void release_before(uint64_t offset) {
+    if (in_memory_) source_->release_before(offset);
+  }
+
  private:
+  bool fill(size_t n);
+
   std::unique_ptr<ByteSource> source_;
+  std::unique_ptr<ByteSource> inflated_from_;  // under a gzip source read from memory: keeps it alive
+  bool in_memory_ = false;
+  const uint8_t* base_ = nullptr;  // the buffer, or the source's memory
   std::vector<uint8_t> buffer_;
   size_t block_size_;
   size_t begin_ = 0;
