@@ -12,6 +12,7 @@
 
 #include "conversation.h"
 #include "wire/capture.h"
+#include "wire/ip.h"
 #include "wire/mapped_file.h"
 #include "wire_builders.h"
 
@@ -139,6 +140,26 @@ TEST(FileSource, TruncatedMappedFileGivesTheSameDiagnostic) {
   EXPECT_NE(from_file[0].message.find("truncated packet record at offset"), std::string::npos);
   EXPECT_EQ(file_connections, 1u);
   EXPECT_EQ(memory_connections, 1u);
+}
+
+}  // namespace
+}  // namespace tc::wire
+
+namespace tc::wire {
+namespace {
+
+TEST(FormatEndpoint, Ipv4ExtremesAndIpv6) {
+  IpAddress v4;
+  v4.bytes = {255, 255, 255, 255};
+  EXPECT_EQ(format_endpoint(v4, 65535), "255.255.255.255:65535");
+  v4.bytes = {0, 0, 0, 0};
+  EXPECT_EQ(format_endpoint(v4, 0), "0.0.0.0:0");
+  v4.bytes = {10, 200, 3, 99};
+  EXPECT_EQ(format_endpoint(v4, 5061), "10.200.3.99:5061");
+  IpAddress v6;
+  v6.v6 = true;
+  v6.bytes = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0x56, 0xff, 0xfe, 0x78, 0x9a, 0xbc};
+  EXPECT_EQ(format_endpoint(v6, 443), "[fe80::1234:56ff:fe78:9abc]:443");
 }
 
 }  // namespace
