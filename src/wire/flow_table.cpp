@@ -126,7 +126,7 @@ void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t f
   if (flow->client < 0 && ((tcp.flags & tcp_flag::syn) || !tcp.payload.empty())) decide_roles(*flow, sender, tcp);
 
   if (!flow->ignored && !tcp.payload.empty() && !flow->tls) {
-    flow->tls = std::make_unique<TlsStream>();
+    flow->tls = new_tls_stream();
   }
   if (!flow->ignored) {
     TcpReassembler& direction = flow->direction[sender];
@@ -147,7 +147,7 @@ void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t f
     if (flow->tls && !flow->tls->wants_data(Side::client) && !flow->tls->wants_data(Side::server) &&
         !flow->tls->connection().is_tls) {
       flow->ignored = true;  // neither side looks like TLS: keep only the entry until it closes
-      flow->tls.reset();
+      recycle(flow->tls);
       flow->direction[0].stop();
       flow->direction[1].stop();
     }
@@ -167,7 +167,7 @@ void FlowTable::close(Flow& flow) {
   // connection begun mid-stream; a fresh SYN replaces it, LRU eviction drops it.
   flow.reported = true;
   flow.ignored = true;
-  flow.tls.reset();
+  recycle(flow.tls);
   flow.direction[0].stop();
   flow.direction[1].stop();
 }
@@ -200,8 +200,27 @@ void FlowTable::report(Flow& flow, const char* why) {
   }
 }
 
+std::unique_ptr<TlsStream> FlowTable::new_tls_stream() {
+  if (spare_tls_.empty()) return std::make_unique<TlsStream>();
+  std::unique_ptr<TlsStream> tls = std::move(spare_tls_.back());
+  spare_tls_.pop_back();
+  return tls;
+}
+
+void FlowTable::recycle(std::unique_ptr<TlsStream>& tls) {
+  // A few spares cover the connections that end while others start; more would only hold memory.
+  constexpr size_t kMaxSpareStreams = 32;
+  if (!tls) return;
+  if (spare_tls_.size() < kMaxSpareStreams) {
+    tls->reset();
+    spare_tls_.push_back(std::move(tls));
+  }
+  tls.reset();
+}
+
 void FlowTable::finish(Flow* flow, const char* why) {
   if (!flow->reported) report(*flow, why);
+  recycle(flow->tls);
   index_.erase(flow, flow->hash);
   flows_.remove(flow);
   pool_.release(flow);

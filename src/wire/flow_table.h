@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <vector>
 
 #include "wire/capture.h"
 #include "wire/flow_index.h"
@@ -57,6 +58,10 @@ class FlowTable {
   void close(Flow& flow);
   // Reports (unless done already) and forgets the flow.
   void finish(Flow* flow, const char* why);
+  // TLS streams are reused: a stream is larger than malloc's per-thread
+  // cache takes, and its record buffer is allocated again per connection otherwise.
+  std::unique_ptr<TlsStream> new_tls_stream();
+  void recycle(std::unique_ptr<TlsStream>& tls);
 
   CaptureOptions options_;
   std::bitset<65536> ports_;
@@ -66,6 +71,7 @@ class FlowTable {
   ObjectPool<Flow> pool_;  // where the tracked flows live
   LruList<Flow> flows_;    // every tracked flow, least recently used first
   FlowIndex<Flow> index_;  // the same flows by key
+  std::vector<std::unique_ptr<TlsStream>> spare_tls_;  // reset, ready for the next connection
 };
 
 }  // namespace tc::wire

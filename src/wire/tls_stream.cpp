@@ -382,6 +382,24 @@ void TlsStream::lost(Side from, uint64_t bytes) {
   }
 }
 
+void TlsStream::reset() {
+  // Kept only up to a record or a typical handshake message: a reused stream
+  // must not pin a rare huge buffer.
+  constexpr size_t kKeptBufferCapacity = 5 + kMaxRecordLength;
+  auto take_buffers = [](DirectionState& from, DirectionState& to) {
+    for (auto member : {&DirectionState::probe, &DirectionState::pending, &DirectionState::handshake}) {
+      std::vector<uint8_t>& buffer = from.*member;
+      if (buffer.capacity() > kKeptBufferCapacity) continue;
+      buffer.clear();
+      (to.*member).swap(buffer);
+    }
+  };
+  TlsStream fresh(limits_);
+  take_buffers(client_, fresh.client_);
+  take_buffers(server_, fresh.server_);
+  *this = std::move(fresh);
+}
+
 void TlsStream::finish() {
   for (Side side : {Side::client, Side::server}) {
     DirectionState& d = state(side);

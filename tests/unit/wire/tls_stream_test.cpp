@@ -371,3 +371,43 @@ TEST(ClientHello, Ja3sJoinsVersionCipherAndExtensions) {
 
 }  // namespace
 }  // namespace tc::wire
+
+namespace tc::wire {
+namespace {
+
+using namespace tc::wire::testing;
+
+// Feeds `h` in `step`-byte chunks (records spread over chunks use the pending buffer).
+void feed_in_steps(TlsStream& stream, const Handshake12& h, size_t step) {
+  for (size_t at = 0; at < h.client.size(); at += step) {
+    stream.feed(Side::client, std::span<const uint8_t>(h.client).subspan(at, std::min(step, h.client.size() - at)), 1);
+  }
+  for (size_t at = 0; at < h.server.size(); at += step) {
+    stream.feed(Side::server, std::span<const uint8_t>(h.server).subspan(at, std::min(step, h.server.size() - at)), 2);
+  }
+  stream.finish();
+}
+
+TEST(TlsStream, ResetStreamParsesLikeANewOne) {
+  const Handshake12 h = sample_handshake12();
+  TlsStream fresh;
+  feed_in_steps(fresh, h, 100);
+  const std::string expected = summary(fresh.connection());
+
+  TlsStream reused;
+  reused.set_mid_stream(Side::client);
+  reused.set_decrypted_transcript();
+  feed_in_steps(reused, h, 100);
+  reused.feed(Side::client, std::span<const uint8_t>(h.client).first(7), 3);  // ends inside a record
+  reused.lost(Side::server, 10);
+  Connection taken = std::move(reused.connection());  // as the flow table's sink does
+  reused.reset();
+  EXPECT_TRUE(reused.wants_data(Side::server));
+  EXPECT_EQ(reused.lost_bytes(), 0u);
+  feed_in_steps(reused, h, 100);
+  EXPECT_EQ(summary(reused.connection()), expected);
+  EXPECT_TRUE(reused.connection().anomalies.empty());
+}
+
+}  // namespace
+}  // namespace tc::wire
