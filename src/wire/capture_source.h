@@ -48,6 +48,10 @@ class BufferedReader {
   void consume(size_t n) {
     begin_ += n;
     offset_ += n;
+    // Read in place, the bytes come from the page cache, not from a buffer
+    // read() just filled: ask for the next ones early (the hardware
+    // prefetcher stops at page boundaries).
+    if (in_memory_ && available() > kPrefetchDistance) __builtin_prefetch(data() + kPrefetchDistance);
   }
   // Offset in the (decompressed) input of data()[0].
   [[nodiscard]] uint64_t offset() const { return offset_; }
@@ -67,6 +71,8 @@ class BufferedReader {
 
  private:
   bool fill(size_t n);
+
+  static constexpr size_t kPrefetchDistance = 4096;
 
   std::unique_ptr<ByteSource> source_;
   std::unique_ptr<ByteSource> inflated_from_;  // under a gzip source read from memory: keeps it alive
