@@ -10,17 +10,14 @@ namespace tc::wire {
 namespace {
 
 template <typename Reader>
-void hand_over(Reader& reader, PacketConsumer& consumer, BufferedReader& input, const CaptureOptions& options) {
+void hand_over(Reader& reader, PacketConsumer& consumer, const BufferedReader& input,
+               const CaptureOptions& options) {
   constexpr uint64_t kProgressEveryFrames = 16384;
   CapturedPacket packet;
   uint64_t frame = 0;
   while (reader.next(packet) == ReadResult::packet) {
     consumer.packet(packet.link_type, packet.timestamp, ++frame, packet.data);
-    if (frame % kProgressEveryFrames == 0) {
-      if (options.progress) options.progress(input.offset());
-      // Consumers copy what they keep: a mapped file's pages behind us can go.
-      input.release_before(input.offset());
-    }
+    if (options.progress && frame % kProgressEveryFrames == 0) options.progress(input.offset());
   }
   if (options.progress) options.progress(input.offset());
 }

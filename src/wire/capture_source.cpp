@@ -54,14 +54,22 @@ class MemorySource : public ByteSource {
   std::span<const uint8_t> bytes_;
 };
 
-// A mapped regular file: read in place (or through read(), under gzip).
+// A mapped regular file: read in place, or through read() (under gzip), which
+// tells the mapping where it is as in-place reading does.
 class MappedSource final : public MemorySource {
  public:
   explicit MappedSource(MappedFile file) : MemorySource(file.bytes()), file_(std::move(file)) {}
-  void release_before(uint64_t offset) override { file_.release_before(offset); }
+  long read(uint8_t* out, size_t size) override {
+    const long n = MemorySource::read(out, size);
+    read_ += static_cast<uint64_t>(n);
+    file_.reading_at(read_);
+    return n;
+  }
+  void reading_at(uint64_t offset) override { file_.reading_at(offset); }
 
  private:
   MappedFile file_;
+  uint64_t read_ = 0;
 };
 
 class GzipSource final : public ByteSource {
@@ -163,6 +171,7 @@ BufferedReader::BufferedReader(std::unique_ptr<ByteSource> source, size_t block_
     base_ = bytes.data();
     end_ = bytes.size();
     eof_ = true;
+    notice_position();
     return;
   }
   buffer_.resize(block_size_);
@@ -196,9 +205,9 @@ bool BufferedReader::fill(size_t n) {
 void BufferedReader::detect_gzip() {
   if (!ensure(2) || data()[0] != 0x1f || data()[1] != 0x8b) return;
   if (in_memory_) {
-    // Inflate from the memory in place; the decompressed bytes need a buffer.
-    inflated_from_ = std::move(source_);
-    source_ = gzip_source(memory_source({data(), available()}), {});
+    // Nothing was read() from the source yet: it inflates from its start. The
+    // decompressed bytes need a buffer.
+    source_ = gzip_source(std::move(source_), {});
     in_memory_ = false;
     buffer_.resize(block_size_);
     base_ = buffer_.data();

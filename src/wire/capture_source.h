@@ -23,8 +23,9 @@ class ByteSource {
     (void)bytes;
     return false;
   }
-  // The bytes before `offset` of an in-memory source will not be read again.
-  virtual void release_before(uint64_t offset) { (void)offset; }
+  // An in-memory source is read at `offset`, front to back: the bytes before
+  // it will not be read again, those after it soon.
+  virtual void reading_at(uint64_t offset) { (void)offset; }
 };
 
 // Opens a file (mapped when it is a regular, non-empty file that mmap takes;
@@ -48,10 +49,13 @@ class BufferedReader {
   void consume(size_t n) {
     begin_ += n;
     offset_ += n;
-    // Read in place, the bytes come from the page cache, not from a buffer
-    // read() just filled: ask for the next ones early (the hardware
-    // prefetcher stops at page boundaries).
-    if (in_memory_ && available() > kPrefetchDistance) __builtin_prefetch(data() + kPrefetchDistance);
+    if (in_memory_) {
+      // Read in place, the bytes come from the page cache, not from a buffer
+      // read() just filled: ask for the next ones early (the hardware
+      // prefetcher stops at page boundaries).
+      if (available() > kPrefetchDistance) __builtin_prefetch(data() + kPrefetchDistance);
+      if (begin_ >= next_notice_) notice_position();
+    }
   }
   // Offset in the (decompressed) input of data()[0].
   [[nodiscard]] uint64_t offset() const { return offset_; }
@@ -63,25 +67,28 @@ class BufferedReader {
   // True when data() points into the source's own memory (a mapped file):
   // the bytes stay valid after consume(), while the source lives.
   [[nodiscard]] bool in_place() const { return in_memory_; }
-  // In place: the bytes before `offset` will not be looked at again (the
-  // mapped file may drop their pages). Otherwise nothing to do.
-  void release_before(uint64_t offset) {
-    if (in_memory_) source_->release_before(offset);
-  }
 
  private:
   bool fill(size_t n);
+  // Tells an in-memory source where reading is (every kNoticeStep bytes):
+  // consumed bytes are never looked at again (a packet is a view valid until
+  // the next one), so a mapped file may drop them and map what comes next.
+  void notice_position() {
+    source_->reading_at(begin_);
+    next_notice_ = begin_ + kNoticeStep;
+  }
 
   static constexpr size_t kPrefetchDistance = 4096;
+  static constexpr size_t kNoticeStep = 1 << 20;
 
   std::unique_ptr<ByteSource> source_;
-  std::unique_ptr<ByteSource> inflated_from_;  // under a gzip source read from memory: keeps it alive
   bool in_memory_ = false;
   const uint8_t* base_ = nullptr;  // the buffer, or the source's memory
   std::vector<uint8_t> buffer_;
   size_t block_size_;
   size_t begin_ = 0;
   size_t end_ = 0;
+  size_t next_notice_ = 0;  // in place: where to call notice_position() next
   uint64_t offset_ = 0;
   bool eof_ = false;
   std::string error_;

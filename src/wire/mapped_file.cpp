@@ -39,12 +39,24 @@ MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
-void MappedFile::release_before(uint64_t offset) {
+void MappedFile::reading_at(uint64_t offset) {
   static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  const size_t end = static_cast<size_t>(std::min<uint64_t>(offset, size_)) / page * page;
-  if (end <= released_) return;
-  (void)::madvise(const_cast<uint8_t*>(data_) + released_, end - released_, MADV_DONTNEED);
-  released_ = end;
+  auto* base = const_cast<uint8_t*>(data_);
+  const size_t at = static_cast<size_t>(std::min<uint64_t>(offset, size_));
+  const size_t release_end = at / page * page;
+  // In steps: with threads, each call interrupts every CPU running one (TLB shootdown).
+  if (release_end >= released_ + kReleaseStep || (release_end > released_ && at == size_)) {
+    (void)::madvise(base + released_, release_end - released_, MADV_DONTNEED);
+    released_ = release_end;
+  }
+#ifdef MADV_POPULATE_READ
+  const size_t populate_end = std::min(size_, (at + kPopulateAhead + page - 1) / page * page);
+  const size_t populate_from = std::max(populated_, release_end);
+  if (!populate_failed_ && populate_end > populate_from) {
+    populate_failed_ = ::madvise(base + populate_from, populate_end - populate_from, MADV_POPULATE_READ) != 0;
+    populated_ = populate_end;
+  }
+#endif
 }
 
 }  // namespace tc::wire

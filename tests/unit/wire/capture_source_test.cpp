@@ -66,7 +66,7 @@ TEST(MappedFile, MapsRegularFilesOnly) {
   ::close(fd);  // the mapping outlives the descriptor
   ASSERT_TRUE(mapped);
   EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), mapped->bytes().begin(), mapped->bytes().end()));
-  mapped->release_before(bytes.size());  // dropped pages read back the same
+  mapped->reading_at(bytes.size());  // dropped pages read back the same
   EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), mapped->bytes().begin(), mapped->bytes().end()));
   MappedFile moved = std::move(*mapped);
   EXPECT_EQ(moved.bytes().size(), bytes.size());
