@@ -23,7 +23,9 @@ std::optional<MappedFile> MappedFile::map(int fd) {
 MappedFile::MappedFile(MappedFile&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      released_(std::exchange(other.released_, 0)) {}
+      released_(std::exchange(other.released_, 0)),
+      populated_(std::exchange(other.populated_, 0)),
+      populate_failed_(other.populate_failed_) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
@@ -31,6 +33,8 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     released_ = std::exchange(other.released_, 0);
+    populated_ = std::exchange(other.populated_, 0);
+    populate_failed_ = other.populate_failed_;
   }
   return *this;
 }
