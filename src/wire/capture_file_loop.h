@@ -13,6 +13,7 @@
 
 namespace tc::wire {
 
+// `bytes` are valid only during the call: a consumer copies what it keeps.
 class PacketConsumer {
  public:
   virtual ~PacketConsumer() = default;

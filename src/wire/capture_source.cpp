@@ -1,5 +1,7 @@
 #include "wire/capture_source.h"
 
+#include "wire/mapped_file.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -34,7 +36,7 @@ class FdSource final : public ByteSource {
   std::string error_;
 };
 
-class MemorySource final : public ByteSource {
+class MemorySource : public ByteSource {
  public:
   explicit MemorySource(std::span<const uint8_t> bytes) : bytes_(bytes) {}
   long read(uint8_t* out, size_t size) override {
@@ -43,9 +45,31 @@ class MemorySource final : public ByteSource {
     bytes_ = bytes_.subspan(n);
     return static_cast<long>(n);
   }
+  bool in_memory(std::span<const uint8_t>& bytes) const override {
+    bytes = bytes_;
+    return true;
+  }
 
  private:
   std::span<const uint8_t> bytes_;
+};
+
+// A mapped regular file: read in place, or through read() (under gzip), which
+// tells the mapping where it is as in-place reading does.
+class MappedSource final : public MemorySource {
+ public:
+  explicit MappedSource(MappedFile file) : MemorySource(file.bytes()), file_(std::move(file)) {}
+  long read(uint8_t* out, size_t size) override {
+    const long n = MemorySource::read(out, size);
+    read_ += static_cast<uint64_t>(n);
+    file_.reading_at(read_);
+    return n;
+  }
+  void reading_at(uint64_t offset) override { file_.reading_at(offset); }
+
+ private:
+  MappedFile file_;
+  uint64_t read_ = 0;
 };
 
 class GzipSource final : public ByteSource {
@@ -124,6 +148,10 @@ std::unique_ptr<ByteSource> open_file_source(const std::string& path, std::strin
     error = std::strerror(errno);
     return nullptr;
   }
+  if (std::optional<MappedFile> file = MappedFile::map(fd)) {
+    ::close(fd);  // the mapping stands on its own
+    return std::make_unique<MappedSource>(std::move(*file));
+  }
   return std::make_unique<FdSource>(fd, true);
 }
 
@@ -137,11 +165,20 @@ std::unique_ptr<ByteSource> gzip_source(std::unique_ptr<ByteSource> inner, std::
 
 BufferedReader::BufferedReader(std::unique_ptr<ByteSource> source, size_t block_size)
     : source_(std::move(source)), block_size_(block_size) {
+  std::span<const uint8_t> bytes;
+  if (source_->in_memory(bytes)) {
+    in_memory_ = true;
+    base_ = bytes.data();
+    end_ = bytes.size();
+    eof_ = true;
+    notice_position();
+    return;
+  }
   buffer_.resize(block_size_);
+  base_ = buffer_.data();
 }
 
-bool BufferedReader::ensure(size_t n) {
-  if (available() >= n) return true;
+bool BufferedReader::fill(size_t n) {
   if (eof_) return false;
   // Move what is left to the front, grow when one record needs more than a block.
   if (begin_ > 0) {
@@ -149,7 +186,10 @@ bool BufferedReader::ensure(size_t n) {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (buffer_.size() < n) buffer_.resize(std::max(n, buffer_.size() * 2));
+  if (buffer_.size() < n) {
+    buffer_.resize(std::max(n, buffer_.size() * 2));
+    base_ = buffer_.data();
+  }
   while (end_ < n) {
     const long got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
     if (got <= 0) {
@@ -164,8 +204,17 @@ bool BufferedReader::ensure(size_t n) {
 
 void BufferedReader::detect_gzip() {
   if (!ensure(2) || data()[0] != 0x1f || data()[1] != 0x8b) return;
-  std::vector<uint8_t> prefix(data(), data() + available());
-  source_ = gzip_source(std::move(source_), std::move(prefix));
+  if (in_memory_) {
+    // Nothing was read() from the source yet: it inflates from its start. The
+    // decompressed bytes need a buffer.
+    source_ = gzip_source(std::move(source_), {});
+    in_memory_ = false;
+    buffer_.resize(block_size_);
+    base_ = buffer_.data();
+  } else {
+    std::vector<uint8_t> prefix(data(), data() + available());
+    source_ = gzip_source(std::move(source_), std::move(prefix));
+  }
   begin_ = end_ = 0;
   eof_ = false;
 }

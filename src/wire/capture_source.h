@@ -1,7 +1,9 @@
 #pragma once
-// Where capture bytes come from (file descriptor, memory, gzip on top of
-// either) and a block-buffered reader over them, so files of any size are
-// read in large blocks without ever being loaded whole.
+// Where capture bytes come from (a mapped file, a file descriptor, memory,
+// gzip on top of any) and a reader over them: bytes already in memory (a
+// mapped file, a buffer) are read in place; the others (stdin, pipes, gzip)
+// in large blocks, so files of any size are never loaded whole.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -16,9 +18,20 @@ class ByteSource {
   // Up to `size` bytes into `out`: > 0 bytes read, 0 at the end, < 0 on error (see error()).
   virtual long read(uint8_t* out, size_t size) = 0;
   virtual std::string error() const { return {}; }
+  // True when every byte not read yet is in memory already: `bytes` then
+  // views them, valid while the source lives, and no read() is needed.
+  virtual bool in_memory(std::span<const uint8_t>& bytes) const {
+    (void)bytes;
+    return false;
+  }
+  // An in-memory source is read at `offset`, front to back: the bytes before
+  // it will not be read again, those after it soon.
+  virtual void reading_at(uint64_t offset) { (void)offset; }
 };
 
-// Opens a file, or stdin for "-". Null with `error` set when it cannot be opened.
+// Opens a file (mapped when it is a regular, non-empty file that mmap takes;
+// read() otherwise), or stdin for "-". Null with `error` set when it cannot
+// be opened.
 std::unique_ptr<ByteSource> open_file_source(const std::string& path, std::string& error);
 std::unique_ptr<ByteSource> memory_source(std::span<const uint8_t> bytes);
 // Inflates gzip (any number of members) from `inner`; `prefix` holds bytes
@@ -31,12 +44,23 @@ class BufferedReader {
 
   // Makes at least `n` bytes available at data(); false when the input ends
   // (or fails) first — available() then says how many there are.
-  [[nodiscard]] bool ensure(size_t n);
-  [[nodiscard]] const uint8_t* data() const { return buffer_.data() + begin_; }
+  [[nodiscard]] bool ensure(size_t n) { return available() >= n || (!in_memory_ && fill(n)); }
+  [[nodiscard]] const uint8_t* data() const { return base_ + begin_; }
   [[nodiscard]] size_t available() const { return end_ - begin_; }
   void consume(size_t n) {
     begin_ += n;
     offset_ += n;
+    if (in_memory_) {
+      // Read in place, the bytes come from the page cache, not from a buffer
+      // read() just filled: ask for every cache line up to kPrefetchDistance
+      // ahead (readers touch only headers, a pattern the hardware prefetcher
+      // follows badly, and it stops at page boundaries).
+      const size_t ahead = std::min(begin_ + kPrefetchDistance, end_);
+      for (prefetched_ = std::max(prefetched_, begin_); prefetched_ < ahead; prefetched_ += kCacheLine) {
+        __builtin_prefetch(base_ + prefetched_);
+      }
+      if (begin_ >= next_notice_) notice_position();
+    }
   }
   // Offset in the (decompressed) input of data()[0].
   [[nodiscard]] uint64_t offset() const { return offset_; }
@@ -45,12 +69,33 @@ class BufferedReader {
   // Wraps the source in gzip_source when the input starts with 1f 8b.
   void detect_gzip();
 
+  // True when data() points into the source's own memory (a mapped file):
+  // the bytes stay valid after consume(), while the source lives.
+  [[nodiscard]] bool in_place() const { return in_memory_; }
+
  private:
+  bool fill(size_t n);
+  // Tells an in-memory source where reading is (every kNoticeStep bytes):
+  // consumed bytes are never looked at again (a packet is a view valid until
+  // the next one), so a mapped file may drop them and map what comes next.
+  void notice_position() {
+    source_->reading_at(begin_);
+    next_notice_ = begin_ + kNoticeStep;
+  }
+
+  static constexpr size_t kPrefetchDistance = 4096;
+  static constexpr size_t kCacheLine = 64;
+  static constexpr size_t kNoticeStep = 1 << 20;
+
   std::unique_ptr<ByteSource> source_;
+  bool in_memory_ = false;
+  const uint8_t* base_ = nullptr;  // the buffer, or the source's memory
   std::vector<uint8_t> buffer_;
   size_t block_size_;
   size_t begin_ = 0;
   size_t end_ = 0;
+  size_t next_notice_ = 0;  // in place: where to call notice_position() next
+  size_t prefetched_ = 0;   // in place: bytes before this were prefetched
   uint64_t offset_ = 0;
   bool eof_ = false;
   std::string error_;

@@ -1,8 +1,5 @@
 #include "wire/flow_table.h"
 
-#include <cstring>
-#include <tuple>
-
 #include "wire/byte_cursor.h"
 
 namespace tc::wire {
@@ -17,36 +14,11 @@ bool starts_client_hello(std::span<const uint8_t> p) {
 
 }  // namespace
 
-FlowKey flow_key_of(const IpPacket& ip, const TcpSegment& tcp, int& sender) {
-  if (std::tie(ip.source, tcp.source_port) <= std::tie(ip.destination, tcp.destination_port)) {
-    sender = 0;
-    return {ip.source, ip.destination, tcp.source_port, tcp.destination_port};
-  }
-  sender = 1;
-  return {ip.destination, ip.source, tcp.destination_port, tcp.source_port};
-}
-
-size_t FlowKeyHash::operator()(const FlowKey& key) const {
-  // Word-at-a-time multiply/rotate mixing with a splitmix64 finaliser: every
-  // segment of a tracked port is looked up, and a byte-wise hash over the 36
-  // key bytes cost ~12% of the decoder's time on TLS-heavy captures.
-  uint64_t words[4];
-  std::memcpy(&words[0], key.low_address.bytes.data(), 8);
-  std::memcpy(&words[1], key.low_address.bytes.data() + 8, 8);
-  std::memcpy(&words[2], key.high_address.bytes.data(), 8);
-  std::memcpy(&words[3], key.high_address.bytes.data() + 8, 8);
-  uint64_t hash = ((uint64_t{key.low_port} << 16) | key.high_port) ^ 0x9e3779b97f4a7c15ull;
-  for (uint64_t word : words) {
-    hash ^= word * 0x87c37b91114253d5ull;
-    hash = ((hash << 31) | (hash >> 33)) * 0x4cf5ad432745937full;
-  }
-  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ull;
-  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebull;
-  return static_cast<size_t>(hash ^ (hash >> 31));
-}
-
 struct FlowTable::Flow : StreamSink {
   FlowKey key;
+  uint64_t hash = 0;  // FlowKeyHash of the key, where the index holds it
+  Flow* lru_prev = nullptr;  // LruList links
+  Flow* lru_next = nullptr;
   IpAddress address[2];  // endpoint 0 = low, 1 = high
   uint16_t port[2] = {0, 0};
   TcpReassembler direction[2];
@@ -78,18 +50,23 @@ FlowTable::FlowTable(const CaptureOptions& options, OrderedConnectionSink sink, 
   for (uint16_t port : options_.ports) ports_.set(port);
 }
 
-FlowTable::~FlowTable() = default;
+FlowTable::~FlowTable() {
+  // The pool holds the flows' memory; each live one is destroyed here, unreported.
+  while (Flow* flow = flows_.front()) {
+    flows_.remove(flow);
+    pool_.release(flow);
+  }
+}
 
-FlowTable::Flow* FlowTable::create(const FlowKey& key, uint64_t frame, double timestamp) {
+FlowTable::Flow* FlowTable::create(const FlowKey& key, uint64_t hash, uint64_t frame, double timestamp) {
   if (flows_.size() >= options_.max_connections && !flows_.empty()) {
     // The least recently used flow goes; a tombstone of a closed one costs nothing to drop.
-    if (!flows_.front().reported) ++stats_.connections_evicted;
-    finish(flows_.begin(), "evicted: more connections open than the tracking cap");
+    if (!flows_.front()->reported) ++stats_.connections_evicted;
+    finish(flows_.front(), "evicted: more connections open than the tracking cap");
   }
-  flows_.emplace_back(options_.max_direction_buffer);
-  auto it = std::prev(flows_.end());
-  Flow& flow = *it;
+  Flow& flow = *pool_.make(options_.max_direction_buffer);
   flow.key = key;
+  flow.hash = hash;
   flow.address[0] = key.low_address;
   flow.address[1] = key.high_address;
   flow.port[0] = key.low_port;
@@ -97,7 +74,13 @@ FlowTable::Flow* FlowTable::create(const FlowKey& key, uint64_t frame, double ti
   flow.first_frame = frame;
   flow.last_frame = frame;
   flow.first_time = timestamp;
-  index_.emplace(key, it);
+  try {
+    index_.insert(&flow, hash);  // may grow the index: the only step that can fail
+  } catch (...) {
+    pool_.release(&flow);
+    throw;
+  }
+  flows_.push_back(&flow);
   return &flow;
 }
 
@@ -120,31 +103,30 @@ void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t f
   now_ = {frame, 0};
   int sender = 0;
   const FlowKey key = flow_key_of(ip, tcp, sender);
-  auto found = index_.find(key);
-  Flow* flow = nullptr;
-  if (found != index_.end()) {
-    flow = &*found->second;
+  const uint64_t hash = FlowKeyHash{}(key);
+  Flow* flow = index_.find(key, hash);
+  if (flow != nullptr) {
     // A new SYN on a connection that already carried data: the port pair was reused.
     const bool fresh_syn = (tcp.flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn;
     if (fresh_syn && (flow->reported || (flow->direction[sender].started() &&
                                          flow->direction[sender].initial_sequence() != tcp.sequence &&
                                          flow->direction[sender].delivered() > 0))) {
-      finish(found->second, nullptr);
+      finish(flow, nullptr);
       flow = nullptr;
     } else {
-      flows_.splice(flows_.end(), flows_, found->second);  // most recently used last
+      flows_.move_to_back(flow);
       flow->last_frame = frame;
     }
   }
   if (flow == nullptr) {
     // Pure ACKs and FINs of connections we never saw open are not worth tracking.
     if (!(tcp.flags & tcp_flag::syn) && tcp.payload.empty()) return;
-    flow = create(key, frame, timestamp);
+    flow = create(key, hash, frame, timestamp);
   }
   if (flow->client < 0 && ((tcp.flags & tcp_flag::syn) || !tcp.payload.empty())) decide_roles(*flow, sender, tcp);
 
   if (!flow->ignored && !tcp.payload.empty() && !flow->tls) {
-    flow->tls = std::make_unique<TlsStream>();
+    flow->tls = new_tls_stream();
   }
   if (!flow->ignored) {
     TcpReassembler& direction = flow->direction[sender];
@@ -165,7 +147,7 @@ void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t f
     if (flow->tls && !flow->tls->wants_data(Side::client) && !flow->tls->wants_data(Side::server) &&
         !flow->tls->connection().is_tls) {
       flow->ignored = true;  // neither side looks like TLS: keep only the entry until it closes
-      flow->tls.reset();
+      recycle(flow->tls);
       flow->direction[0].stop();
       flow->direction[1].stop();
     }
@@ -185,7 +167,7 @@ void FlowTable::close(Flow& flow) {
   // connection begun mid-stream; a fresh SYN replaces it, LRU eviction drops it.
   flow.reported = true;
   flow.ignored = true;
-  flow.tls.reset();
+  recycle(flow.tls);
   flow.direction[0].stop();
   flow.direction[1].stop();
 }
@@ -218,15 +200,35 @@ void FlowTable::report(Flow& flow, const char* why) {
   }
 }
 
-void FlowTable::finish(FlowList::iterator it, const char* why) {
-  if (!it->reported) report(*it, why);
-  index_.erase(it->key);
-  flows_.erase(it);
+std::unique_ptr<TlsStream> FlowTable::new_tls_stream() {
+  if (spare_tls_.empty()) return std::make_unique<TlsStream>();
+  std::unique_ptr<TlsStream> tls = std::move(spare_tls_.back());
+  spare_tls_.pop_back();
+  return tls;
+}
+
+void FlowTable::recycle(std::unique_ptr<TlsStream>& tls) {
+  // A few spares cover the connections that end while others start; more would only hold memory.
+  constexpr size_t kMaxSpareStreams = 32;
+  if (!tls) return;
+  if (spare_tls_.size() < kMaxSpareStreams) {
+    tls->reset();
+    spare_tls_.push_back(std::move(tls));
+  }
+  tls.reset();
+}
+
+void FlowTable::finish(Flow* flow, const char* why) {
+  if (!flow->reported) report(*flow, why);
+  recycle(flow->tls);
+  index_.erase(flow, flow->hash);
+  flows_.remove(flow);
+  pool_.release(flow);
 }
 
 void FlowTable::finish_all() {
   now_ = {ReportOrder::kEndOfCapture, 0};
-  while (!flows_.empty()) finish(flows_.begin(), nullptr);
+  while (!flows_.empty()) finish(flows_.front(), nullptr);
 }
 
 }  // namespace tc::wire

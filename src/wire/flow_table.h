@@ -8,31 +8,20 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <list>
 #include <memory>
-#include <unordered_map>
+#include <vector>
 
 #include "wire/capture.h"
+#include "wire/flow_index.h"
+#include "wire/flow_key.h"
 #include "wire/ip.h"
+#include "wire/lru_list.h"
+#include "wire/object_pool.h"
 #include "wire/tcp.h"
 #include "wire/tcp_reassembly.h"
 #include "wire/tls_stream.h"
 
 namespace tc::wire {
-
-struct FlowKey {
-  IpAddress low_address, high_address;  // endpoints ordered so both directions share a key
-  uint16_t low_port = 0, high_port = 0;
-  bool operator==(const FlowKey&) const = default;
-};
-
-struct FlowKeyHash {
-  size_t operator()(const FlowKey& key) const;
-};
-
-// The canonical key of a segment's connection (both directions alike);
-// `sender` is set to the sending endpoint's index in it (0 low, 1 high).
-FlowKey flow_key_of(const IpPacket& ip, const TcpSegment& tcp, int& sender);
 
 // When a table reported a connection. Tables that each see a share of the
 // flows (one per thread) report in the order one table would when their
@@ -49,6 +38,8 @@ class FlowTable {
  public:
   FlowTable(const CaptureOptions& options, OrderedConnectionSink sink, CaptureStats& stats);
   ~FlowTable();
+  FlowTable(const FlowTable&) = delete;
+  FlowTable& operator=(const FlowTable&) = delete;
 
   // A segment SegmentDecoder let through (on a read port, or any with detection).
   void on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t frame, double timestamp);
@@ -57,25 +48,30 @@ class FlowTable {
 
  private:
   struct Flow;
-  using FlowList = std::list<Flow>;
 
   bool configured_port(uint16_t port) const { return ports_[port]; }
-  Flow* create(const FlowKey& key, uint64_t frame, double timestamp);
+  Flow* create(const FlowKey& key, uint64_t hash, uint64_t frame, double timestamp);
   void decide_roles(Flow& flow, int sender, const TcpSegment& tcp);
   // Reports the connection (if it carried TLS) to the sink or counts it.
   void report(Flow& flow, const char* why);
   // FIN from both sides or RST: report now, keep a tombstone.
   void close(Flow& flow);
   // Reports (unless done already) and forgets the flow.
-  void finish(FlowList::iterator flow, const char* why);
+  void finish(Flow* flow, const char* why);
+  // TLS streams are reused: a stream is larger than malloc's per-thread
+  // cache takes, and its record buffer is allocated again per connection otherwise.
+  std::unique_ptr<TlsStream> new_tls_stream();
+  void recycle(std::unique_ptr<TlsStream>& tls);
 
   CaptureOptions options_;
   std::bitset<65536> ports_;
   OrderedConnectionSink sink_;
   CaptureStats& stats_;
   ReportOrder now_;  // frame being decoded (kEndOfCapture in finish_all)
-  FlowList flows_;  // least recently used first
-  std::unordered_map<FlowKey, FlowList::iterator, FlowKeyHash> index_;
+  ObjectPool<Flow> pool_;  // where the tracked flows live
+  LruList<Flow> flows_;    // every tracked flow, least recently used first
+  FlowIndex<Flow> index_;  // the same flows by key
+  std::vector<std::unique_ptr<TlsStream>> spare_tls_;  // reset, ready for the next connection
 };
 
 }  // namespace tc::wire

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 #include "wire/byte_cursor.h"
@@ -92,13 +93,30 @@ IpResult decode_ip(std::span<const uint8_t> bytes, IpPacket& packet) {
 }
 
 std::string format_endpoint(const IpAddress& address, uint16_t port) {
-  char text[INET6_ADDRSTRLEN] = {};
+  // Once per reported connection and side: IPv4 by hand (inet_ntop goes
+  // through printf), appended in place (at most one allocation).
+  std::string out;
+  auto put_number = [&out](unsigned value) {
+    char digits[8];
+    const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, static_cast<size_t>(end - digits));
+  };
   if (address.v6) {
+    char text[INET6_ADDRSTRLEN] = {};
     inet_ntop(AF_INET6, address.bytes.data(), text, sizeof text);
-    return "[" + std::string(text) + "]:" + std::to_string(port);
+    out.reserve(std::strlen(text) + 8);
+    out += '[';
+    out += text;
+    out += ']';
+  } else {
+    for (size_t i = 0; i < 4; ++i) {
+      if (i > 0) out += '.';
+      put_number(address.bytes[i]);
+    }
   }
-  inet_ntop(AF_INET, address.bytes.data(), text, sizeof text);
-  return std::string(text) + ":" + std::to_string(port);
+  out += ':';
+  put_number(port);
+  return out;
 }
 
 }  // namespace tc::wire

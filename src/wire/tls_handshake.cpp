@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "model/text.h"
 
@@ -18,20 +19,33 @@ constexpr std::array<uint8_t, 32> hello_retry_random = {
     0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
     0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
 
+// Longest decimal text of a uint16_t plus its separator.
+constexpr size_t kMaxJoinedValueText = 6;
+
+void append_number(std::string& out, unsigned value) {
+  char digits[10];
+  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, static_cast<size_t>(end - digits));
+}
+
+// Values joined by '-', GREASE left out. `out` has room reserved: no reallocation per value.
 void append_joined(std::string& out, const auto& values) {
   bool first = true;
   for (auto value : values) {
     if (is_grease(static_cast<uint16_t>(value))) continue;
     if (!first) out += '-';
-    out += std::to_string(value);
+    append_number(out, value);
     first = false;
   }
 }
 
+// Appends the list's values with one allocation (not one per doubling).
 bool read_u16_list(ByteCursor list, std::vector<uint16_t>& out) {
   if (list.remaining() % 2 != 0) return false;
-  uint16_t value = 0;
-  while (list.read_u16(value)) out.push_back(value);
+  const size_t count = list.remaining() / 2;
+  const size_t start = out.size();
+  out.resize(start + count);
+  for (size_t i = 0; i < count; ++i) out[start + i] = load_be16(list.data() + 2 * i);
   return true;
 }
 
@@ -52,7 +66,8 @@ bool parse_server_name(ByteCursor data, Connection& connection) {
   return true;
 }
 
-bool parse_client_extension(uint16_t type, ByteCursor data, Connection& connection) {
+// `versions_seen` is set when a supported_versions extension replaces the offered versions.
+bool parse_client_extension(uint16_t type, ByteCursor data, Connection& connection, bool& versions_seen) {
   switch (type) {
     case ext_server_name:
       // An empty server_name is legal in a ServerHello, odd but harmless in a ClientHello.
@@ -74,6 +89,7 @@ bool parse_client_extension(uint16_t type, ByteCursor data, Connection& connecti
       // struct { ProtocolVersion versions<2..254>; } SupportedVersions; (ClientHello)
       ByteCursor list;
       connection.offered_versions.clear();
+      versions_seen = true;
       return data.read_u8_length_prefixed(list) && data.empty() &&
              read_u16_list(list, connection.offered_versions);
     }
@@ -98,6 +114,14 @@ bool for_each_extension(ByteCursor& body, Visit visit) {
   return true;
 }
 
+// How many extensions for_each_extension will visit (those before any damage),
+// so their list is allocated once.
+size_t count_extensions(ByteCursor body) {
+  size_t count = 0;
+  (void)for_each_extension(body, [&](uint16_t, ByteCursor) { ++count; });
+  return count;
+}
+
 }  // namespace
 
 bool parse_client_hello(ByteCursor body, Connection& connection) {
@@ -113,7 +137,7 @@ bool parse_client_hello(ByteCursor body, Connection& connection) {
   if (!body.read_u8_length_prefixed(compression)) return false;
 
   connection.client_hello_version = legacy_version;
-  connection.offered_versions = {legacy_version};
+  connection.offered_versions.clear();
   connection.client_offer.clear();
   (void)read_u16_list(suites, connection.client_offer);
   connection.client_extensions.clear();
@@ -121,17 +145,25 @@ bool parse_client_hello(ByteCursor body, Connection& connection) {
   connection.ec_point_formats.clear();
   connection.sni.reset();
 
+  // Without a supported_versions extension the legacy version is the offer.
+  bool versions_seen = false;
+  auto default_versions = [&] {
+    if (!versions_seen) connection.offered_versions.assign(1, legacy_version);
+  };
   // Extension extensions<8..2^16-1>; absent in old SSLv3/TLS 1.0 hellos.
   if (!body.empty()) {
+    connection.client_extensions.reserve(count_extensions(body));
     bool well_formed = for_each_extension(body, [&](uint16_t type, ByteCursor data) {
       connection.client_extensions.push_back(type);
-      if (!parse_client_extension(type, data, connection)) {
+      if (!parse_client_extension(type, data, connection, versions_seen)) {
         connection.anomalies.push_back("malformed ClientHello extension " + std::to_string(type));
       }
     });
+    default_versions();
     if (!well_formed) return false;
     if (!body.empty()) connection.anomalies.push_back("trailing bytes after ClientHello extensions");
   }
+  default_versions();
   connection.ja3_text = ja3_text(legacy_version, connection.client_offer, connection.client_extensions,
                                  connection.supported_groups, connection.ec_point_formats);
   return true;
@@ -158,6 +190,7 @@ bool parse_server_hello(ByteCursor body, Connection& connection, bool& retry) {
   std::optional<uint16_t> selected_version;
   // Extension extensions<6..2^16-1>;
   if (!body.empty()) {
+    extension_types.reserve(count_extensions(body));
     bool well_formed = for_each_extension(body, [&](uint16_t type, ByteCursor data) {
       extension_types.push_back(type);
       uint16_t version = 0;
@@ -191,6 +224,7 @@ bool parse_certificate(ByteCursor body, uint16_t version, Side from, Connection&
   ByteCursor list;
   if (!body.read_u24_length_prefixed(list) || !body.empty()) return false;
   std::vector<Bytes> chain;
+  chain.reserve(4);  // chains are 1-4 certificates long, nearly always
   size_t dropped = 0;
   while (!list.empty()) {
     // opaque ASN.1Cert<1..2^24-1>;
@@ -266,7 +300,9 @@ bool parse_sslv2_client_hello(ByteCursor body, Connection& connection) {
 std::string ja3_text(uint16_t version, const std::vector<uint16_t>& ciphers,
                      const std::vector<uint16_t>& extensions, const std::vector<uint16_t>& groups,
                      const std::vector<uint8_t>& point_formats) {
-  std::string out = std::to_string(version);
+  std::string out;
+  out.reserve(kMaxJoinedValueText * (1 + ciphers.size() + extensions.size() + groups.size() + point_formats.size()));
+  append_number(out, version);
   out += ',';
   append_joined(out, ciphers);
   out += ',';
@@ -277,14 +313,19 @@ std::string ja3_text(uint16_t version, const std::vector<uint16_t>& ciphers,
   bool first = true;
   for (uint8_t format : point_formats) {  // one-byte values are never GREASE
     if (!first) out += '-';
-    out += std::to_string(format);
+    append_number(out, format);
     first = false;
   }
   return out;
 }
 
 std::string ja3s_text(uint16_t version, uint16_t cipher, const std::vector<uint16_t>& extensions) {
-  std::string out = std::to_string(version) + ',' + std::to_string(cipher) + ',';
+  std::string out;
+  out.reserve(kMaxJoinedValueText * (2 + extensions.size()));
+  append_number(out, version);
+  out += ',';
+  append_number(out, cipher);
+  out += ',';
   append_joined(out, extensions);
   return out;
 }

@@ -50,6 +50,8 @@ void TlsStream::add_message(MessageRecord message) {
     messages_capped_ = true;
     return;
   }
+  // A full handshake lists about a dozen: one allocation instead of five.
+  if (connection_.messages.empty()) connection_.messages.reserve(16);
   connection_.messages.push_back(message);
 }
 
@@ -378,6 +380,24 @@ void TlsStream::lost(Side from, uint64_t bytes) {
     d.pending = {};
     d.handshake = {};
   }
+}
+
+void TlsStream::reset() {
+  // Kept only up to a record or a typical handshake message: a reused stream
+  // must not pin a rare huge buffer.
+  constexpr size_t kKeptBufferCapacity = 5 + kMaxRecordLength;
+  auto take_buffers = [](DirectionState& from, DirectionState& to) {
+    for (auto member : {&DirectionState::probe, &DirectionState::pending, &DirectionState::handshake}) {
+      std::vector<uint8_t>& buffer = from.*member;
+      if (buffer.capacity() > kKeptBufferCapacity) continue;
+      buffer.clear();
+      (to.*member).swap(buffer);
+    }
+  };
+  TlsStream fresh(limits_);
+  take_buffers(client_, fresh.client_);
+  take_buffers(server_, fresh.server_);
+  *this = std::move(fresh);
 }
 
 void TlsStream::finish() {

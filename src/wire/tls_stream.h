@@ -49,6 +49,10 @@ class TlsStream {
   void set_decrypted_transcript() { decrypted_transcript_ = true; }
   // End of the connection: notes partial records and decides `established`.
   void finish();
+  // Ready for another connection, as if newly made with the same limits; the
+  // direction buffers keep their memory (a record's worth at most) so a
+  // reused stream does not allocate them again.
+  void reset();
 
   // False once this direction stopped (violation, loss, or not TLS at all).
   [[nodiscard]] bool wants_data(Side from) const { return state(from).mode != Mode::stopped; }

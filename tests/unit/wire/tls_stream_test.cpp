@@ -320,3 +320,94 @@ TEST(TlsStream, StartTlsPreambleIsSkipped) {
 
 }  // namespace
 }  // namespace tc::wire
+
+namespace tc::wire {
+namespace {
+
+using namespace tc::wire::testing;
+
+Connection client_hello_of(const Buffer& body, bool& ok) {
+  Connection c;
+  ok = parse_client_hello(ByteCursor(body), c);
+  return c;
+}
+
+TEST(ClientHello, OfferedVersionsAreTheLegacyOneUnlessSupportedVersionsSaysOtherwise) {
+  bool ok = false;
+  Connection plain = client_hello_of(client_hello_body(0x0301, {0x002f}, {}, false), ok);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(plain.offered_versions, (std::vector<uint16_t>{0x0301}));
+  EXPECT_EQ(plain.ja3_text, "769,47,,,");
+
+  Connection modern = client_hello_of(
+      client_hello_body(0x0303, {0x1301, 0x0a0a, 0xc02f},
+                        concat({u16_list_extension(43, {0x0304, 0x0303}, true), u16_list_extension(10, {29, 23}),
+                                extension(11, Buffer{1, 0})})),
+      ok);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(modern.offered_versions, (std::vector<uint16_t>{0x0304, 0x0303}));
+  EXPECT_EQ(modern.client_offer, (std::vector<uint16_t>{0x1301, 0x0a0a, 0xc02f}));
+  EXPECT_EQ(modern.client_extensions, (std::vector<uint16_t>{43, 10, 11}));
+  EXPECT_EQ(modern.ja3_text, "771,4865-49199,43-10-11,29-23,0");
+
+  // A damaged extension list after a good supported_groups: malformed, the legacy version still offered.
+  Buffer damaged = concat({u16_list_extension(10, {29}), Buffer{0x00, 0x2b, 0x00}});
+  Connection broken = client_hello_of(client_hello_body(0x0303, {0x002f}, damaged), ok);
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(broken.offered_versions, (std::vector<uint16_t>{0x0303}));
+  EXPECT_EQ(broken.client_extensions, (std::vector<uint16_t>{10}));
+
+  // An odd-length supported_versions list is noted; the offer it replaced is gone.
+  Connection odd = client_hello_of(client_hello_body(0x0303, {0x002f}, extension(43, Buffer{3, 3, 4, 3})), ok);
+  EXPECT_TRUE(ok);
+  EXPECT_TRUE(odd.offered_versions.empty());
+  EXPECT_EQ(odd.anomalies, (std::vector<std::string>{"malformed ClientHello extension 43"}));
+}
+
+TEST(ClientHello, Ja3sJoinsVersionCipherAndExtensions) {
+  EXPECT_EQ(ja3s_text(771, 49199, {65281, 0x1a1a, 11}), "771,49199,65281-11");
+  EXPECT_EQ(ja3s_text(65535, 65535, {}), "65535,65535,");
+}
+
+}  // namespace
+}  // namespace tc::wire
+
+namespace tc::wire {
+namespace {
+
+using namespace tc::wire::testing;
+
+// Feeds `h` in `step`-byte chunks (records spread over chunks use the pending buffer).
+void feed_in_steps(TlsStream& stream, const Handshake12& h, size_t step) {
+  for (size_t at = 0; at < h.client.size(); at += step) {
+    stream.feed(Side::client, std::span<const uint8_t>(h.client).subspan(at, std::min(step, h.client.size() - at)), 1);
+  }
+  for (size_t at = 0; at < h.server.size(); at += step) {
+    stream.feed(Side::server, std::span<const uint8_t>(h.server).subspan(at, std::min(step, h.server.size() - at)), 2);
+  }
+  stream.finish();
+}
+
+TEST(TlsStream, ResetStreamParsesLikeANewOne) {
+  const Handshake12 h = sample_handshake12();
+  TlsStream fresh;
+  feed_in_steps(fresh, h, 100);
+  const std::string expected = summary(fresh.connection());
+
+  TlsStream reused;
+  reused.set_mid_stream(Side::client);
+  reused.set_decrypted_transcript();
+  feed_in_steps(reused, h, 100);
+  reused.feed(Side::client, std::span<const uint8_t>(h.client).first(7), 3);  // ends inside a record
+  reused.lost(Side::server, 10);
+  Connection taken = std::move(reused.connection());  // as the flow table's sink does
+  reused.reset();
+  EXPECT_TRUE(reused.wants_data(Side::server));
+  EXPECT_EQ(reused.lost_bytes(), 0u);
+  feed_in_steps(reused, h, 100);
+  EXPECT_EQ(summary(reused.connection()), expected);
+  EXPECT_TRUE(reused.connection().anomalies.empty());
+}
+
+}  // namespace
+}  // namespace tc::wire
