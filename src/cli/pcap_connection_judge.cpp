@@ -18,6 +18,38 @@ std::vector<CertificateFacts> with_source(std::vector<CertificateFacts> chain, u
   return chain;
 }
 
+template <typename Member>
+void release(Member& member) {
+  Member().swap(member);
+}
+
+// Frees what the tally does not read of a connection when it needs no whole
+// ones (JSON, text, CSV: the listing is rendered already), here, on the
+// worker that built it while it is still in this core's cache. Freed later,
+// after the report thread had read the output, it cost ~3x as much.
+void release_unread(Connection& connection) {
+  release(connection.offered_versions);
+  release(connection.client_offer);
+  release(connection.client_extensions);
+  release(connection.supported_groups);
+  release(connection.ec_point_formats);
+  release(connection.ja3_text);
+  release(connection.ja3);
+  release(connection.server_extensions);
+  release(connection.ja3s_text);
+  release(connection.ja3s);
+  release(connection.server_chain_der);
+  release(connection.server_chain);
+  release(connection.certificate_request_ca_names_der);
+  release(connection.certificate_request_ca_names);
+  release(connection.client_chain_der);
+  release(connection.client_chain);
+  release(connection.alerts);
+  release(connection.messages);
+  release(connection.anomalies);
+  connection.sip.reset();
+}
+
 }  // namespace
 
 std::string JudgedConnection::leaf_label() const {
@@ -122,6 +154,7 @@ JudgedConnection ConnectionJudge::judge(Connection&& connection) {
     append_connection_json(text_, connection, out.ids, server_chain_json, client_chain_json);
     out.listing = text_.text();
   }
+  if (!copy_server_chains_) release_unread(connection);
   out.connection = std::move(connection);
   return out;
 }

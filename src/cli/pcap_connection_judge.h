@@ -29,8 +29,10 @@ struct JudgedChain {
 };
 
 struct JudgedConnection final : wire::WorkerOutput {
-  // connection.server_chain is filled only for a judge made with
-  // `copy_server_chains`; otherwise the server chain is shared_server_chain.
+  // With a judge made with `copy_server_chains` (reports that read each
+  // connection whole: HTML, Prometheus, JUnit) the whole connection. Otherwise
+  // only what the tally reads: endpoints, direction, frames, versions, suite,
+  // SNI and the handshake's flags; the server chain is shared_server_chain.
   Connection connection;
   std::shared_ptr<const std::vector<CertificateFacts>> shared_server_chain;
   uint64_t server_certificate_frame = 0;

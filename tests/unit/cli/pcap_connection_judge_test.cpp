@@ -73,5 +73,30 @@ TEST(PcapConnectionJudge, GroupsMatchJudgingEveryConnectionWhole) {
   EXPECT_GE(brief, 51u);
 }
 
+// For reports that read no connection whole (JSON, text, CSV) the judge frees
+// what the tally does not read; HTML, Prometheus and JUnit keep everything.
+TEST(PcapConnectionJudge, KeepsTheWholeConnectionOnlyForReportsThatReadIt) {
+  Profile profile = profile_named("genesys-byoc-cloud");
+  RuleContext context = context_at(profile, "2026-04-01");
+  x509::TrustStore trust;
+  sources::EndpointMatcher matcher({}, {}, {});
+  for (bool whole : {false, true}) {
+    ConnectionJudge judge(trust, matcher, context, ConnectionJudge::Listing::all, whole);
+    Connection connection = required_certificate("192.0.2.7:5061", 10);
+    connection.client_offer = {0xc030, 0x003d};
+    connection.sni = "sbc.example.com";
+    JudgedConnection judged = judge.judge(std::move(connection));
+    // The listing was rendered from the whole connection either way.
+    EXPECT_NE(judged.listing.find("\"client_offer\":[\"0xc030\",\"0x003d\"]"), std::string::npos) << judged.listing;
+    EXPECT_EQ(judged.connection.server, "192.0.2.7:5061");
+    EXPECT_EQ(judged.connection.first_frame, 10u);
+    EXPECT_EQ(judged.connection.cipher, 0xc030);
+    EXPECT_EQ(judged.connection.sni, "sbc.example.com");
+    EXPECT_EQ(judged.connection.messages.size(), whole ? 3u : 0u);
+    EXPECT_EQ(judged.connection.alerts.size(), whole ? 1u : 0u);
+    EXPECT_EQ(judged.connection.client_offer.size(), whole ? 2u : 0u);
+  }
+}
+
 }  // namespace
 }  // namespace tc::cli
