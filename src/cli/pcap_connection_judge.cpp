@@ -93,9 +93,10 @@ std::shared_ptr<const JudgedChain> ConnectionJudge::judge_chain(
     const sources::EvidenceCompleter::Completed& evidence) {
   if (server_chain.empty()) return nullptr;
   // The chain half depends only on the chain and the name checked.
-  std::optional<std::string> name = context_.host ? context_.host : connection.sni;
+  // The name checked: --host, else the SNI (not copied: most lookups find the chain judged).
+  const std::optional<std::string>& name = context_.host ? context_.host : connection.sni;
   std::string& key = key_;
-  key.assign(name.value_or("")).append("|").append(evidence.chain_key);
+  key.assign(name ? std::string_view(*name) : std::string_view()).append("|").append(evidence.chain_key);
   auto cached = chains_.find(key);
   if (cached != chains_.end()) return cached->second;
   if (chains_.size() >= kMaxCachedChains) chains_.clear();

@@ -11,13 +11,13 @@ void ChainJsonCache::make_room() {
 const std::string& ChainJsonCache::json(const std::vector<CertificateFacts>& chain) {
   static const std::string kEmpty = "[]";
   if (chain.empty()) return kEmpty;
-  std::string key;
-  for (const auto& facts : chain) key += facts.sha256;
-  auto cached = by_fingerprints_.find(key);
+  key_.clear();  // reused: a lookup allocates nothing
+  for (const auto& facts : chain) key_ += facts.sha256;
+  auto cached = by_fingerprints_.find(key_);
   if (cached != by_fingerprints_.end()) return cached->second;
   text_.clear();
   append_chain_json(text_, chain);
-  return by_fingerprints_.emplace(std::move(key), text_.text()).first->second;
+  return by_fingerprints_.emplace(key_, text_.text()).first->second;
 }
 
 }  // namespace tc

@@ -23,6 +23,7 @@ class ChainJsonCache {
  private:
   static constexpr size_t kMaxChains = 1024;
   std::unordered_map<std::string, std::string> by_fingerprints_;  // key: the chain's sha256s
+  std::string key_;
   JsonText text_;  // reused for each rendering
 };
 

@@ -13,7 +13,8 @@ nlohmann::json optional_version(const std::optional<uint16_t>& version) {
   return version ? nlohmann::json(format_tls_version(*version)) : nlohmann::json(nullptr);
 }
 
-std::string message_name(uint16_t type) {
+// The name of a handshake message type (or ChangeCipherSpec); empty when unknown.
+std::string_view known_message_name(uint16_t type) {
   switch (type) {
     case 1: return "ClientHello";
     case 2: return "ServerHello";
@@ -26,9 +27,13 @@ std::string message_name(uint16_t type) {
     case 16: return "ClientKeyExchange";
     case 20: return "Finished";
     case 256 + 20: return "ChangeCipherSpec";
-    default: break;
+    default: return {};
   }
-  return "type " + std::to_string(type);
+}
+
+std::string message_name(uint16_t type) {
+  std::string_view known = known_message_name(type);
+  return known.empty() ? "type " + std::to_string(type) : std::string(known);
 }
 
 nlohmann::json sip_to_json(const std::optional<SipEvidence>& sip) {
@@ -233,7 +238,12 @@ void write_connection(JsonText& json, const Connection& connection, const std::v
     json.raw("{\"frame\":");
     write_number(json, message.frame);
     json.raw(message.from == Side::client ? ",\"from\":\"client\",\"type\":" : ",\"from\":\"server\",\"type\":");
-    json.string(message.encrypted ? "encrypted" : message_name(message.type));
+    const std::string_view known = message.encrypted ? "encrypted" : known_message_name(message.type);
+    if (known.empty()) {
+      json.string(message_name(message.type));
+    } else {
+      json.string(known);  // no string made for the usual names
+    }
     json.raw('}');
   }
   json.raw("],\"offered_versions\":[");
