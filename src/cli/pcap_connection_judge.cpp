@@ -14,7 +14,7 @@ namespace {
 // A chain's facts as a connection carries them: each names the frame of the
 // server's Certificate message as its source.
 std::vector<CertificateFacts> with_source(std::vector<CertificateFacts> chain, uint64_t frame) {
-  for (auto& facts : chain) facts.source = "frame " + std::to_string(frame);
+  for (auto& facts : chain) facts.source = sources::frame_source(frame);
   return chain;
 }
 
@@ -55,7 +55,9 @@ void release_unread(Connection& connection) {
 std::string JudgedConnection::leaf_label() const {
   if (!connection.server_chain.empty()) return certificate_label(connection.server_chain.front());
   if (!shared_server_chain || shared_server_chain->empty()) return {};
-  return certificate_label(with_source({shared_server_chain->front()}, server_certificate_frame).front());
+  CertificateFacts leaf = shared_server_chain->front();
+  leaf.source = sources::frame_source(server_certificate_frame);
+  return certificate_label(leaf);
 }
 
 ConnectionJudge::ConnectionJudge(const x509::TrustStore& trust, const sources::EndpointMatcher& matcher,

@@ -38,16 +38,26 @@ const std::string& EvidenceCompleter::fingerprint(const std::string& text) {
   return fingerprints_.emplace(text, md5_hex(text)).first->second;
 }
 
-std::vector<CertificateFacts> EvidenceCompleter::decode_chain(const std::vector<Bytes>& ders, uint64_t frame) {
-  std::vector<CertificateFacts> chain;
+std::string frame_source(uint64_t frame) { return "frame " + std::to_string(frame); }
+
+std::vector<const EvidenceCompleter::DecodedCertificate*> EvidenceCompleter::decode_all(
+    const std::vector<Bytes>& ders) {
+  std::vector<const DecodedCertificate*> decoded;
   for (const auto& der : ders) {
-    const DecodedCertificate* decoded = decode(der);
-    if (!decoded) continue;
-    CertificateFacts facts = decoded->facts;
-    facts.source = "frame " + std::to_string(frame);
-    chain.push_back(std::move(facts));
+    if (const DecodedCertificate* certificate = decode(der)) decoded.push_back(certificate);
   }
-  return chain;
+  return decoded;
+}
+
+std::vector<CertificateFacts> EvidenceCompleter::facts_of(const std::vector<const DecodedCertificate*>& chain,
+                                                          uint64_t frame) {
+  std::vector<CertificateFacts> facts;
+  facts.reserve(chain.size());
+  for (const DecodedCertificate* decoded : chain) {
+    facts.push_back(decoded->facts);
+    facts.back().source = frame_source(frame);
+  }
+  return facts;
 }
 
 EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection, ServerChain server_chain) {
@@ -67,10 +77,7 @@ EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection,
   Completed completed;
   completed.server_certificate_frame = server_frame;
   // The server chain as decoded (certificates that do not parse are left out).
-  std::vector<const DecodedCertificate*> presented;
-  for (const auto& der : connection.server_chain_der) {
-    if (const DecodedCertificate* decoded = decode(der)) presented.push_back(decoded);
-  }
+  const std::vector<const DecodedCertificate*> presented = decode_all(connection.server_chain_der);
   completed.chain_key.reserve(64 * presented.size());
   for (const DecodedCertificate* decoded : presented) completed.chain_key += decoded->facts.sha256;
   // One lookup for the chain's shared facts and its verdict.
@@ -89,10 +96,7 @@ EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection,
     known = &found->second;
   }
   if (server_chain == ServerChain::copied) {
-    for (const DecodedCertificate* decoded : presented) {
-      connection.server_chain.push_back(decoded->facts);
-      connection.server_chain.back().source = "frame " + std::to_string(server_frame);
-    }
+    connection.server_chain = facts_of(presented, server_frame);
   } else if (known) {
     if (!known->shared_facts) {
       auto facts = std::make_shared<std::vector<CertificateFacts>>();
@@ -101,7 +105,7 @@ EvidenceCompleter::Completed EvidenceCompleter::complete(Connection& connection,
     }
     completed.shared_server_chain = known->shared_facts;
   }
-  connection.client_chain = decode_chain(connection.client_chain_der, client_frame);
+  connection.client_chain = facts_of(decode_all(connection.client_chain_der), client_frame);
   connection.server_chain_der.clear();
   connection.server_chain_der.shrink_to_fit();
   connection.client_chain_der.clear();

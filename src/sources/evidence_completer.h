@@ -52,7 +52,10 @@ class EvidenceCompleter {
   const std::string& name_text(const Bytes& der);
   // JA3/JA3S hash of its text, cached (a capture repeats a few fingerprints).
   const std::string& fingerprint(const std::string& text);
-  std::vector<CertificateFacts> decode_chain(const std::vector<Bytes>& ders, uint64_t frame);
+  // The certificates that decode, in the order sent …
+  std::vector<const DecodedCertificate*> decode_all(const std::vector<Bytes>& ders);
+  // … and their facts as a connection carries them, each naming its message's frame.
+  static std::vector<CertificateFacts> facts_of(const std::vector<const DecodedCertificate*>& chain, uint64_t frame);
 
   const x509::TrustStore& trust_;
   Instant at_;
@@ -86,6 +89,9 @@ class EvidenceCompleter {
   static constexpr size_t kMaxCachedCertificates = 4096;
   static constexpr size_t kMaxCachedVerdicts = 1024;
 };
+
+// How a certificate's facts name the capture frame they came from ("frame 12").
+std::string frame_source(uint64_t frame);
 
 // Lower-case hex MD5, as JA3 specifies.
 std::string md5_hex(std::string_view text);
