@@ -66,6 +66,8 @@ class MappedSource final : public MemorySource {
     return n;
   }
   void reading_at(uint64_t offset) override { file_.reading_at(offset); }
+  void release_before(uint64_t offset) override { file_.release_before(offset); }
+  void populate(uint64_t begin, uint64_t end) override { file_.populate(begin, end); }
 
  private:
   MappedFile file_;

@@ -27,6 +27,13 @@ class ByteSource {
   // An in-memory source is read at `offset`, front to back: the bytes before
   // it will not be read again, those after it soon.
   virtual void reading_at(uint64_t offset) { (void)offset; }
+  // An in-memory source read by several threads, each in its own range: the
+  // bytes before `offset` will not be read again; [begin, end) soon.
+  virtual void release_before(uint64_t offset) { (void)offset; }
+  virtual void populate(uint64_t begin, uint64_t end) {
+    (void)begin;
+    (void)end;
+  }
 };
 
 // Opens a file (mapped when it is a regular, non-empty file that mmap takes;
@@ -62,6 +69,8 @@ class BufferedReader {
       if (begin_ >= next_notice_) notice_position();
     }
   }
+  // Offsets count from here (a reader started inside a file's bytes).
+  void count_from(uint64_t offset) { offset_ = offset; }
   // Offset in the (decompressed) input of data()[0].
   [[nodiscard]] uint64_t offset() const { return offset_; }
   [[nodiscard]] const std::string& error() const { return error_; }

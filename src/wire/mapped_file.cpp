@@ -25,7 +25,7 @@ MappedFile::MappedFile(MappedFile&& other) noexcept
       size_(std::exchange(other.size_, 0)),
       released_(std::exchange(other.released_, 0)),
       populated_(std::exchange(other.populated_, 0)),
-      populate_failed_(other.populate_failed_) {}
+      populate_failed_(other.populate_failed_.load()) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
@@ -34,7 +34,7 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
     size_ = std::exchange(other.size_, 0);
     released_ = std::exchange(other.released_, 0);
     populated_ = std::exchange(other.populated_, 0);
-    populate_failed_ = other.populate_failed_;
+    populate_failed_ = other.populate_failed_.load();
   }
   return *this;
 }
@@ -43,23 +43,44 @@ MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
-void MappedFile::reading_at(uint64_t offset) {
+namespace {
+size_t page_size() {
   static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  auto* base = const_cast<uint8_t*>(data_);
+  return page;
+}
+}  // namespace
+
+void MappedFile::reading_at(uint64_t offset) {
   const size_t at = static_cast<size_t>(std::min<uint64_t>(offset, size_));
-  const size_t release_end = at / page * page;
+  release_before(at);
+  const size_t from = std::max(populated_, at / page_size() * page_size());
+  const size_t to = std::min<size_t>(size_, at + kPopulateAhead);
+  if (to > from) {
+    populate(from, to);
+    populated_ = to;
+  }
+}
+
+void MappedFile::release_before(uint64_t offset) {
+  const size_t at = static_cast<size_t>(std::min<uint64_t>(offset, size_));
+  const size_t release_end = at / page_size() * page_size();
   // In steps: with threads, each call interrupts every CPU running one (TLB shootdown).
   if (release_end >= released_ + kReleaseStep || (release_end > released_ && at == size_)) {
-    (void)::madvise(base + released_, release_end - released_, MADV_DONTNEED);
+    (void)::madvise(const_cast<uint8_t*>(data_) + released_, release_end - released_, MADV_DONTNEED);
     released_ = release_end;
   }
+}
+
+void MappedFile::populate(uint64_t begin, uint64_t end) const {
 #ifdef MADV_POPULATE_READ
-  const size_t populate_end = std::min(size_, (at + kPopulateAhead + page - 1) / page * page);
-  const size_t populate_from = std::max(populated_, release_end);
-  if (!populate_failed_ && populate_end > populate_from) {
-    populate_failed_ = ::madvise(base + populate_from, populate_end - populate_from, MADV_POPULATE_READ) != 0;
-    populated_ = populate_end;
-  }
+  const size_t page = page_size();
+  const size_t from = static_cast<size_t>(std::min<uint64_t>(begin, size_)) / page * page;
+  const size_t to = std::min(size_, static_cast<size_t>(std::min<uint64_t>(end, size_) + page - 1) / page * page);
+  if (populate_failed_.load(std::memory_order_relaxed) || to <= from) return;
+  if (::madvise(const_cast<uint8_t*>(data_) + from, to - from, MADV_POPULATE_READ) != 0) populate_failed_ = true;
+#else
+  (void)begin;
+  (void)end;
 #endif
 }
 

@@ -2,6 +2,7 @@
 // A regular file mapped read-only into memory (MAP_PRIVATE), unmapped when
 // the object goes. Reading a capture from the mapping skips the kernel's copy
 // into a read() buffer (~20% of the decoder's time on a cached file).
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -29,6 +30,11 @@ class MappedFile {
   // kPopulateAhead bytes are mapped in one call, not one page fault per 64
   // KiB, so prefetches of them are not dropped either.
   void reading_at(uint64_t offset);
+  // For readers of several ranges at once (threads reading chunks): drops
+  // the pages before `offset` (in steps of kReleaseStep, as above; one
+  // thread at a time), and maps [begin, end) in one call (any thread).
+  void release_before(uint64_t offset);
+  void populate(uint64_t begin, uint64_t end) const;
 
   static constexpr size_t kReleaseStep = 4 << 20;
   static constexpr size_t kPopulateAhead = 2 << 20;
@@ -40,7 +46,8 @@ class MappedFile {
   size_t size_ = 0;
   size_t released_ = 0;   // page-aligned: bytes before this were dropped already
   size_t populated_ = 0;  // page-aligned: bytes before this were mapped already
-  bool populate_failed_ = false;  // MADV_POPULATE_READ unsupported (before Linux 5.14): faults as usual
+  // MADV_POPULATE_READ unsupported (before Linux 5.14): faults as usual.
+  mutable std::atomic<bool> populate_failed_{false};
 };
 
 }  // namespace tc::wire

@@ -8,10 +8,11 @@
 
 #include "wire/bounded_queue.h"
 #include "wire/capture_file_loop.h"
-#include "wire/flow_table.h"
-#include "wire/ordered_merge.h"
+#include "wire/chunked_capture.h"
+#include "wire/flow_key.h"
 #include "wire/segment_batch.h"
 #include "wire/segment_decoder.h"
+#include "wire/worker_lanes.h"
 
 namespace tc::wire {
 
@@ -38,24 +39,11 @@ constexpr size_t kBatchPayloadBytes = 256 << 10;
 // … and every worker gets a round of batches at least this often, so the
 // merge can move on while little TLS passes (RTP-heavy captures).
 constexpr uint64_t kRoundFrames = 65536;
-// Per worker: batches waiting for it, and its outputs waiting for the merge.
-// Together with the batch pool this bounds the memory in flight.
+// Per worker: batches waiting for it. Together with the batch pool and the
+// lanes this bounds the memory in flight.
 constexpr size_t kQueuedBatches = 4;
-constexpr size_t kQueuedOutputs = 256;
 
 using Batch = std::unique_ptr<SegmentBatch>;
-
-struct Owned {
-  size_t worker = 0;
-  std::unique_ptr<WorkerOutput> output;
-};
-using Merge = OrderedMerge<Owned>;
-
-// Outputs the calling thread is done with, waiting for their worker to free them.
-struct Spent {
-  std::mutex mutex;
-  std::vector<std::unique_ptr<WorkerOutput>> outputs;
-};
 
 // Batches a worker is done with go back to the reader: no allocation in the
 // steady state, and no more batches than the queues hold.
@@ -81,18 +69,13 @@ class BatchPool {
 
 struct Cancelled {};  // unwinds the reader's loop once the run is cancelled
 
-// Everything the threads of one capture share; it outlives them.
-class Run {
+// A stream (stdin, a pipe, gzip): one reader thread decodes link, IP and TCP
+// and deals the tracked segments, copied in batches, to the workers.
+class Pipeline {
  public:
-  Run(const CaptureOptions& options, std::span<const WorkerStage> stages)
-      : options_(options), stages_(stages), merge_(stages.size(), kQueuedOutputs), inputs_(stages.size()),
-        spent_(stages.size()), worker_stats_(stages.size()) {
+  Pipeline(const CaptureOptions& options, std::span<const WorkerStage> stages)
+      : options_(options), lanes_(options, stages), inputs_(stages.size()) {
     for (auto& input : inputs_) input = std::make_unique<BoundedQueue<Batch>>(kQueuedBatches);
-    for (auto& spent : spent_) spent = std::make_unique<Spent>();
-    // Each table tracks its share of the cap, so the threads together track what one would.
-    worker_options_ = options;
-    worker_options_.progress = nullptr;
-    worker_options_.max_connections = std::max<size_t>(1, (options.max_connections + stages.size() - 1) / stages.size());
   }
 
   // Reader thread: the file loop feeds a Splitter; the last round ends the capture.
@@ -109,37 +92,17 @@ class Run {
 
   void work(size_t worker) {
     try {
-      const WorkerStage& stage = stages_[worker];
-      // Outputs go to the merge a batch at a time: one lock and one wake-up per batch.
-      std::vector<std::pair<ReportOrder, Owned>> outputs;
-      std::vector<std::unique_ptr<WorkerOutput>> spent;
-      uint64_t through = 0;
-      bool ending = false;
-      FlowTable table(
-          worker_options_,
-          [&](Connection&& connection, const ReportOrder& order) {
-            outputs.emplace_back(order, Owned{worker, stage(std::move(connection))});
-            // The end of a capture reports every open connection at once: hand them on in slices.
-            if (ending && outputs.size() >= kQueuedOutputs) merge_.push(worker, outputs, through);
-          },
-          worker_stats_[worker]);
+      WorkerLanes::Lane lane(lanes_, worker);
       while (std::optional<Batch> batch = inputs_[worker]->pop()) {
-        {
-          std::lock_guard lock(spent_[worker]->mutex);
-          spent.swap(spent_[worker]->outputs);
-        }
-        spent.clear();  // freed here, outside the lock
         (*batch)->for_each([&](const IpPacket& ip, const TcpSegment& tcp, uint64_t frame, double timestamp) {
-          table.on_segment(ip, tcp, frame, timestamp);
+          lane.segment(ip, tcp, frame, timestamp);
         });
         const bool last = (*batch)->last;
-        through = (*batch)->through_frame;
+        const uint64_t through = (*batch)->through_frame;
         pool_.give(std::move(*batch));
-        merge_.push(worker, outputs, through);
+        lane.advance(through);
         if (last) {
-          ending = true;
-          table.finish_all();
-          merge_.push(worker, outputs, ReportOrder::kEndOfCapture);  // closes the lane
+          lane.finish();
           return;
         }
       }
@@ -148,20 +111,10 @@ class Run {
     }
   }
 
-  // Calling thread: hands the outputs on in report order until every worker is done.
+  // Calling thread.
   void deliver(const OutputSink& sink) {
     try {
-      std::vector<Owned> ready;
-      while (merge_.next(ready)) {
-        for (Owned& owned : ready) {
-          if (owned.output) sink(*owned.output);
-        }
-        for (Owned& owned : ready) {
-          std::lock_guard lock(spent_[owned.worker]->mutex);
-          spent_[owned.worker]->outputs.push_back(std::move(owned.output));
-        }
-        ready.clear();
-      }
+      lanes_.deliver(sink);
     } catch (...) {
       fail(std::current_exception());
     }
@@ -172,7 +125,7 @@ class Run {
       std::lock_guard lock(error_mutex_);
       if (!error_) error_ = error;
     }
-    merge_.cancel();
+    lanes_.cancel();
     for (auto& input : inputs_) input->cancel();
   }
 
@@ -180,7 +133,7 @@ class Run {
   bool finish(CaptureStats& stats, std::vector<CaptureDiagnostic>& diagnostics) {
     if (error_) std::rethrow_exception(error_);
     add_stats(stats, reader_stats_);
-    for (const auto& part : worker_stats_) add_stats(stats, part);
+    lanes_.add_stats_to(stats);
     diagnostics.insert(diagnostics.end(), reader_diagnostics_.begin(), reader_diagnostics_.end());
     return reader_ok_;
   }
@@ -189,7 +142,7 @@ class Run {
   // Decodes on the reader thread and deals tracked segments to the workers.
   class Splitter final : public PacketConsumer {
    public:
-    explicit Splitter(Run& run) : run_(run), segments_(run.options_, run.reader_stats_) {
+    explicit Splitter(Pipeline& run) : run_(run), segments_(run.options_, run.reader_stats_) {
       for (size_t i = 0; i < run_.inputs_.size(); ++i) pending_.push_back(run_.pool_.take());
     }
     void packet(uint32_t link_type, double timestamp, uint64_t frame, std::span<const uint8_t> bytes) override {
@@ -203,7 +156,8 @@ class Run {
       }
       if (frame - round_frame_ >= kRoundFrames) send_round(false);
     }
-    // Every worker gets a batch (empty or not) marked with how far the reader is.
+    // Every worker gets a batch (empty or not) marked with how far the reader
+    // is: the merge's guarantee of progress (ordered_merge.h).
     void send_round(bool last) {
       for (size_t worker = 0; worker < pending_.size(); ++worker) {
         pending_[worker]->through_frame = frame_;
@@ -215,7 +169,7 @@ class Run {
     }
 
    private:
-    Run& run_;
+    Pipeline& run_;
     SegmentDecoder segments_;
     std::vector<Batch> pending_;
     uint64_t frame_ = 0;
@@ -223,25 +177,20 @@ class Run {
   };
 
   const CaptureOptions& options_;
-  CaptureOptions worker_options_;
-  std::span<const WorkerStage> stages_;
   BatchPool pool_;
-  Merge merge_;
+  WorkerLanes lanes_;
   std::vector<std::unique_ptr<BoundedQueue<Batch>>> inputs_;
-  std::vector<std::unique_ptr<Spent>> spent_;
   CaptureStats reader_stats_;
-  std::vector<CaptureStats> worker_stats_;
   std::vector<CaptureDiagnostic> reader_diagnostics_;
   bool reader_ok_ = false;
   std::mutex error_mutex_;
   std::exception_ptr error_;
 };
 
-bool read_parallel(std::unique_ptr<ByteSource> source, size_t block_size, const std::string& name,
-                   const CaptureOptions& options, std::span<const WorkerStage> stages, const OutputSink& deliver,
-                   CaptureStats& stats, std::vector<CaptureDiagnostic>& diagnostics) {
-  if (stages.empty()) throw std::invalid_argument("read_capture_parallel: no worker stage");
-  Run run(options, stages);
+bool read_pipelined(std::unique_ptr<ByteSource> source, size_t block_size, const std::string& name,
+                    const CaptureOptions& options, std::span<const WorkerStage> stages, const OutputSink& deliver,
+                    CaptureStats& stats, std::vector<CaptureDiagnostic>& diagnostics) {
+  Pipeline run(options, stages);
   {
     std::vector<std::jthread> threads;  // joined before `run` goes
     try {
@@ -255,6 +204,19 @@ bool read_parallel(std::unique_ptr<ByteSource> source, size_t block_size, const 
     run.deliver(deliver);
   }
   return run.finish(stats, diagnostics);
+}
+
+// Bytes in memory are read in chunks by every thread; a stream (or gzip,
+// which must be inflated front to back) by one reader thread.
+bool read_parallel(std::unique_ptr<ByteSource> source, size_t block_size, const std::string& name,
+                   const CaptureOptions& options, std::span<const WorkerStage> stages, const OutputSink& deliver,
+                   CaptureStats& stats, std::vector<CaptureDiagnostic>& diagnostics) {
+  if (stages.empty()) throw std::invalid_argument("read_capture_parallel: no worker stage");
+  std::span<const uint8_t> bytes;
+  if (source->in_memory(bytes) && !(bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)) {
+    return read_chunked(*source, bytes, name, options, stages, deliver, stats, diagnostics);
+  }
+  return read_pipelined(std::move(source), block_size, name, options, stages, deliver, stats, diagnostics);
 }
 
 }  // namespace

@@ -26,9 +26,9 @@ bool PcapReader::open() {
     return false;
   }
   // The writer stored the magic in its own byte order: a1b2c3d4 read big-endian means big-endian.
-  little_endian_ = magic == swapped_micro || magic == swapped_nano;
-  fraction_scale_ = (magic == magic_nano || magic == swapped_nano) ? 1e-9 : 1e-6;
-  link_type_ = u32(input_.data() + 20) & 0xffff;  // upper bits carry FCS information
+  layout_.little_endian = magic == swapped_micro || magic == swapped_nano;
+  layout_.fraction_scale = (magic == magic_nano || magic == swapped_nano) ? 1e-9 : 1e-6;
+  layout_.link_type = u32(input_.data() + 20) & 0xffff;  // upper bits carry FCS information
   input_.consume(24);
   return true;
 }
@@ -64,8 +64,8 @@ ReadResult PcapReader::next(CapturedPacket& packet) {
     if (!input_.error().empty()) add_diagnostic(diagnostics_, source_, 0, input_.offset(), input_.error(), false);
     return ReadResult::end;
   }
-  packet.link_type = link_type_;
-  packet.timestamp = seconds + fraction * fraction_scale_;
+  packet.link_type = layout_.link_type;
+  packet.timestamp = seconds + fraction * layout_.fraction_scale;
   packet.data = {input_.data() + 16, captured};
   packet.offset = input_.offset();
   consume_pending_ = true;

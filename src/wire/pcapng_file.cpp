@@ -37,14 +37,14 @@ ReadResult PcapngReader::next(CapturedPacket& packet) {
       // The section header says which byte order the rest of the section uses.
       const uint32_t magic = load_be32(block + 8);
       if (magic == byte_order_magic) {
-        little_endian_ = false;
+        state_.little_endian = false;
       } else if (load_le32(block + 8) == byte_order_magic) {
-        little_endian_ = true;
+        state_.little_endian = true;
       } else {
-        problem("bad pcapng byte-order magic at offset " + std::to_string(input_.offset()), !in_section_);
+        problem("bad pcapng byte-order magic at offset " + std::to_string(input_.offset()), !state_.in_section);
         return ReadResult::error;
       }
-    } else if (!in_section_) {
+    } else if (!state_.in_section) {
       problem("not a pcap or pcapng file", true);
       return ReadResult::error;
     }
@@ -77,15 +77,15 @@ ReadResult PcapngReader::next(CapturedPacket& packet) {
 bool PcapngReader::read_section_header(const uint8_t* block, uint32_t length) {
   // u32 byte_order_magic; u16 major, minor; i64 section_length; options
   if (length < 28) {
-    problem("section header block too short at offset " + std::to_string(input_.offset()), !in_section_);
+    problem("section header block too short at offset " + std::to_string(input_.offset()), !state_.in_section);
     return false;
   }
   if (u16(block + 12) != 1) {
-    problem("unsupported pcapng major version " + std::to_string(u16(block + 12)), !in_section_);
+    problem("unsupported pcapng major version " + std::to_string(u16(block + 12)), !state_.in_section);
     return false;
   }
-  in_section_ = true;
-  interfaces_.clear();  // interface ids are per section
+  state_.in_section = true;
+  state_.interfaces.clear();  // interface ids are per section
   return true;
 }
 
@@ -94,7 +94,7 @@ void PcapngReader::read_interface(const uint8_t* block, uint32_t length) {
   Interface interface;
   if (length < 20) {
     problem("interface block too short at offset " + std::to_string(input_.offset()));
-    interfaces_.push_back(interface);
+    state_.interfaces.push_back(interface);
     return;
   }
   interface.link_type = u16(block + 8);
@@ -111,13 +111,13 @@ void PcapngReader::read_interface(const uint8_t* block, uint32_t length) {
       const int exponent = resolution & 0x7f;
       interface.seconds_per_unit = (resolution & 0x80) ? std::ldexp(1.0, -exponent) : std::pow(10.0, -exponent);
     } else if (code == option_if_tsoffset && size >= 8) {
-      const uint64_t high = u32(block + at + (little_endian_ ? 4 : 0));
-      const uint64_t low = u32(block + at + (little_endian_ ? 0 : 4));
+      const uint64_t high = u32(block + at + (state_.little_endian ? 4 : 0));
+      const uint64_t low = u32(block + at + (state_.little_endian ? 0 : 4));
       interface.offset_seconds = static_cast<double>(static_cast<int64_t>((high << 32) | low));
     }
     at += (size + 3u) & ~3u;
   }
-  interfaces_.push_back(interface);
+  state_.interfaces.push_back(interface);
 }
 
 bool PcapngReader::packet_from(uint32_t type, const uint8_t* block, uint32_t length, CapturedPacket& packet) {
@@ -145,12 +145,12 @@ bool PcapngReader::packet_from(uint32_t type, const uint8_t* block, uint32_t len
       return false;
     }
   }
-  if (interface_id >= interfaces_.size()) {
+  if (interface_id >= state_.interfaces.size()) {
     problem("packet for undeclared interface " + std::to_string(interface_id) + " at offset " +
             std::to_string(input_.offset()));
     return false;
   }
-  const Interface& interface = interfaces_[interface_id];
+  const Interface& interface = state_.interfaces[interface_id];
   packet.link_type = interface.link_type;
   packet.timestamp = static_cast<double>(units) * interface.seconds_per_unit + interface.offset_seconds;
   packet.data = {block + data_at, captured};

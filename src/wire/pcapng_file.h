@@ -17,16 +17,28 @@ class PcapngReader {
  public:
   PcapngReader(BufferedReader& input, std::string source, std::vector<CaptureDiagnostic>& diagnostics)
       : input_(input), source_(std::move(source)), diagnostics_(diagnostics) {}
-  ReadResult next(CapturedPacket& packet);
-
- private:
   struct Interface {
     uint32_t link_type = 0;
     double seconds_per_unit = 1e-6;
     double offset_seconds = 0;
+    bool operator==(const Interface&) const = default;
   };
-  uint32_t u32(const uint8_t* p) const { return little_endian_ ? load_le32(p) : load_be32(p); }
-  uint16_t u16(const uint8_t* p) const { return little_endian_ ? load_le16(p) : load_be16(p); }
+  // What the blocks read so far declared: all a reader needs to go on from any block.
+  struct State {
+    bool little_endian = true;
+    bool in_section = false;
+    std::vector<Interface> interfaces;
+    bool operator==(const State&) const = default;
+  };
+
+  // The input is at a block boundary after blocks that declared `state`.
+  void resume(State state) { state_ = std::move(state); }
+  [[nodiscard]] const State& state() const { return state_; }
+  ReadResult next(CapturedPacket& packet);
+
+ private:
+  uint32_t u32(const uint8_t* p) const { return state_.little_endian ? load_le32(p) : load_be32(p); }
+  uint16_t u16(const uint8_t* p) const { return state_.little_endian ? load_le16(p) : load_be16(p); }
   bool read_section_header(const uint8_t* block, uint32_t length);
   void read_interface(const uint8_t* block, uint32_t length);
   bool packet_from(uint32_t type, const uint8_t* block, uint32_t length, CapturedPacket& packet);
@@ -35,9 +47,7 @@ class PcapngReader {
   BufferedReader& input_;
   std::string source_;
   std::vector<CaptureDiagnostic>& diagnostics_;
-  bool little_endian_ = true;
-  bool in_section_ = false;
-  std::vector<Interface> interfaces_;
+  State state_;
   size_t pending_size_ = 0;
 };
 
