@@ -64,10 +64,13 @@ void ChunkScanner::read(Reader& reader, BufferedReader& input, uint64_t limit, C
     const IpPacket& ip = decoder_.ip();
     const TcpSegment& tcp = decoder_.tcp();
     int sender = 0;
-    const size_t worker = FlowKeyHash{}(flow_key_of(ip, tcp, sender)) % workers_;
-    out.segments[worker].push_back({ip.source, ip.destination, tcp.source_port, tcp.destination_port, tcp.sequence,
-                                     tcp.flags, static_cast<uint32_t>(out.records), packet.timestamp,
-                                     tcp.payload.data(), static_cast<uint32_t>(tcp.payload.size())});
+    const FlowKey key = flow_key_of(ip, tcp, sender);
+    const uint64_t hash = FlowKeyHash{}(key);
+    // Not the hash's low bits, which pick the flow's slot in the table.
+    const size_t worker = (hash >> 32) % workers_;
+    out.segments[worker].push_back({key, hash, tcp.payload.data(), packet.timestamp,
+                                    static_cast<uint32_t>(tcp.payload.size()), tcp.sequence,
+                                    static_cast<uint32_t>(out.records), tcp.flags, static_cast<uint8_t>(sender)});
   }
   out.last = true;
   out.end.offset = input.offset();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "wire/capture.h"
+#include "wire/flow_key.h"
 #include "wire/ip.h"
 #include "wire/pcap_file.h"
 #include "wire/pcapng_file.h"
@@ -27,16 +28,18 @@ struct ReaderPosition {
   bool operator==(const ReaderPosition&) const = default;
 };
 
-// A tracked segment, as FlowTable::on_segment reads it.
+// A tracked segment, as FlowTable::on_segment reads it: its connection's key
+// and hash were worked out to deal it, and are not worked out again.
 struct SegmentRef {
-  IpAddress source, destination;
-  uint16_t source_port = 0, destination_port = 0;
-  uint32_t sequence = 0;
-  uint8_t flags = 0;
-  uint32_t frame_in_chunk = 0;  // 1-based
-  double timestamp = 0;
+  FlowKey key;
+  uint64_t hash = 0;
   const uint8_t* payload = nullptr;
+  double timestamp = 0;
   uint32_t payload_size = 0;
+  uint32_t sequence = 0;
+  uint32_t frame_in_chunk = 0;  // 1-based
+  uint8_t flags = 0;
+  uint8_t sender = 0;           // 0: the key's low endpoint sent it
 };
 
 struct ChunkScan {

@@ -60,13 +60,13 @@ std::optional<Head> read_head(std::span<const uint8_t> file, const std::string& 
 class ChunkedRun {
  public:
   ChunkedRun(ByteSource& source, std::span<const uint8_t> file, std::string name, const Head& head,
-             const CaptureOptions& options, std::span<const WorkerStage> stages)
+             const CaptureOptions& options, std::span<const WorkerStage> stages, const OutputSink& deliver)
       : source_(source),
         file_(file),
         name_(std::move(name)),
         head_(head),
         options_(options),
-        lanes_(options, stages),
+        lanes_(options, stages, deliver),
         chunk_bytes_(std::clamp<size_t>(options.parallel_chunk_bytes, 64, size_t{1} << 30)),
         chunk_count_(std::max<uint64_t>(1, (file.size() - head.first.offset + chunk_bytes_ - 1) / chunk_bytes_)),
         // Chunks read ahead of the slowest thread: enough for every thread to
@@ -111,15 +111,6 @@ class ChunkedRun {
       }
       lock.unlock();
       lane.finish();
-    } catch (...) {
-      fail(std::current_exception());
-    }
-  }
-
-  // Calling thread.
-  void deliver(const OutputSink& sink) {
-    try {
-      lanes_.deliver(sink);
     } catch (...) {
       fail(std::current_exception());
     }
@@ -206,8 +197,6 @@ class ChunkedRun {
 
   // Without the lock: this worker's segments of a confirmed chunk.
   void feed(WorkerLanes::Lane& lane, size_t worker, const Slot& slot) {
-    IpPacket ip;
-    ip.protocol = 6;
     TcpSegment tcp;
     const std::vector<SegmentRef>& segments = slot.scan.segments[worker];
     for (size_t i = 0; i < segments.size(); ++i) {
@@ -215,14 +204,13 @@ class ChunkedRun {
       // ago: ask for them ahead of use (the hardware cannot guess these jumps).
       if (i + kPrefetchAhead < segments.size()) __builtin_prefetch(segments[i + kPrefetchAhead].payload);
       const SegmentRef& segment = segments[i];
-      ip.source = segment.source;
-      ip.destination = segment.destination;
-      tcp.source_port = segment.source_port;
-      tcp.destination_port = segment.destination_port;
       tcp.sequence = segment.sequence;
       tcp.flags = segment.flags;
       tcp.payload = {segment.payload, segment.payload_size};
-      lane.segment(ip, tcp, slot.first_frame + segment.frame_in_chunk, segment.timestamp);
+      lane.segment(segment.key, segment.hash, segment.sender, tcp, slot.first_frame + segment.frame_in_chunk,
+                   segment.timestamp);
+      // Now and then say how far this lane is, so the others' outputs can go.
+      if (i % kSegmentsPerAdvance == kSegmentsPerAdvance - 1) lane.advance(slot.first_frame + segment.frame_in_chunk);
     }
     lane.advance(slot.first_frame + slot.scan.records);
   }
@@ -240,6 +228,7 @@ class ChunkedRun {
 
   static constexpr size_t kMaxDiagnostics = 1000;  // as add_diagnostic caps one list
   static constexpr size_t kPrefetchAhead = 8;      // segments
+  static constexpr size_t kSegmentsPerAdvance = 256;
 
   ByteSource& source_;
   std::span<const uint8_t> file_;
@@ -281,17 +270,18 @@ bool read_chunked(ByteSource& source, std::span<const uint8_t> file, const std::
     }
     return true;
   }
-  ChunkedRun run(source, file, name, *head, options, stages);
+  ChunkedRun run(source, file, name, *head, options, stages, deliver);
   {
+    // The calling thread is worker 0.
     std::vector<std::jthread> threads;  // joined before `run` goes
     try {
-      for (size_t worker = 0; worker < stages.size(); ++worker) {
+      for (size_t worker = 1; worker < stages.size(); ++worker) {
         threads.emplace_back([&run, worker] { run.work(worker); });
       }
     } catch (...) {
       run.fail(std::current_exception());  // e.g. no thread could be started: release those that were
     }
-    run.deliver(deliver);
+    run.work(0);
   }
   return run.finish(stats, diagnostics);
 }

@@ -100,10 +100,14 @@ void FlowTable::decide_roles(Flow& flow, int sender, const TcpSegment& tcp) {
 }
 
 void FlowTable::on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t frame, double timestamp) {
-  now_ = {frame, 0};
   int sender = 0;
   const FlowKey key = flow_key_of(ip, tcp, sender);
-  const uint64_t hash = FlowKeyHash{}(key);
+  on_segment(key, FlowKeyHash{}(key), sender, tcp, frame, timestamp);
+}
+
+void FlowTable::on_segment(const FlowKey& key, uint64_t hash, int sender, const TcpSegment& tcp, uint64_t frame,
+                           double timestamp) {
+  now_ = {frame, 0};
   Flow* flow = index_.find(key, hash);
   if (flow != nullptr) {
     // A new SYN on a connection that already carried data: the port pair was reused.

@@ -43,6 +43,10 @@ class FlowTable {
 
   // A segment SegmentDecoder let through (on a read port, or any with detection).
   void on_segment(const IpPacket& ip, const TcpSegment& tcp, uint64_t frame, double timestamp);
+  // The same with the segment's flow key (flow_key_of), its FlowKeyHash and
+  // sender already worked out (the parallel reader does, to deal it).
+  void on_segment(const FlowKey& key, uint64_t hash, int sender, const TcpSegment& tcp, uint64_t frame,
+                  double timestamp);
   // Reports every connection still open (end of capture).
   void finish_all();
 

@@ -1,18 +1,21 @@
 #pragma once
 // Puts what several flow tables report (one per worker thread, each seeing a
-// share of the flows) back into the order one table reports it. Each lane
-// receives its table's items in ReportOrder and says how far through the
-// capture its table is; an item is handed on once no lane can still report an
-// earlier one. Lanes hold a bounded number of items (a full lane's worker
-// waits before adding its next batch), so memory stays bounded; cancel()
-// releases every wait.
+// share of the flows) back into the order one table reports it, and hands
+// each item on in that order — on whichever worker thread finds it ready, so
+// no thread waits to consume. Each lane receives its table's items in
+// ReportOrder and says how far through the capture its table is; an item is
+// ready once no lane can still report an earlier one. Items are handed on
+// soon after they are made, while their memory is still hot and before many
+// pile up (holding hundreds per thread and freeing them in bulk made malloc
+// the largest cost of reading with threads).
 //
-// Why this cannot deadlock: the reader gives every lane each round of
-// batches, so a lane waiting for input has advanced through every frame the
-// busy lanes' queued items came from, and the earliest queued item can go.
-#include <condition_variable>
+// One thread hands on at a time; the others leave their items and go on
+// (the one handing on takes them too). Nothing here waits, so nothing can
+// deadlock; a lane ahead of the others holds its items until they catch up,
+// which the readers bound (a window of chunks, bounded queues).
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -24,60 +27,41 @@ namespace tc::wire {
 template <typename Item>
 class OrderedMerge {
  public:
-  OrderedMerge(size_t lanes, size_t lane_capacity) : lanes_(lanes), lane_capacity_(lane_capacity) {}
+  // `hand_on(item, lane)`: `lane` is the lane whose thread is handing on.
+  using HandOn = std::function<void(Item&, size_t lane)>;
+  OrderedMerge(size_t lanes, HandOn hand_on) : lanes_(lanes), hand_on_(std::move(hand_on)) {}
 
-  // Worker side: a batch of the lane's items (in report order) and how far
-  // its table is: it has decoded every frame up to `through` meant for it.
-  // One lock and one wake-up per batch. Waits while the lane holds
-  // `lane_capacity` items or more; drops the batch when cancelled.
-  void push(size_t lane, std::vector<std::pair<ReportOrder, Item>>& items, uint64_t through) {
+  // An item of `lane`'s table, made while it read the frame after `through`
+  // (every earlier frame meant for it has been read).
+  void put(size_t lane, const ReportOrder& order, Item item, uint64_t through) {
     std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return cancelled_ || lanes_[lane].items.size() < lane_capacity_; });
-    if (cancelled_) {
-      items.clear();
-      return;
-    }
-    for (auto& item : items) lanes_[lane].items.push_back(std::move(item));
-    items.clear();
+    if (cancelled_) return;
+    lanes_[lane].items.emplace_back(order, std::move(item));
     lanes_[lane].through = through;
-    changed_.notify_one();
+    hand_on_ready(lock, lane);
+  }
+  // The lane's table has read every frame up to `through` meant for it.
+  void advance(size_t lane, uint64_t through) {
+    std::unique_lock lock(mutex_);
+    if (cancelled_) return;
+    lanes_[lane].through = through;
+    hand_on_ready(lock, lane);
   }
   // The lane reports nothing more.
-  void close(size_t lane) {
-    std::vector<std::pair<ReportOrder, Item>> none;
-    push(lane, none, ReportOrder::kEndOfCapture);
-  }
+  void close(size_t lane) { advance(lane, ReportOrder::kEndOfCapture); }
 
-  // Consumer side: appends the next items in order to `out`, waiting until at
-  // least one can go. False when every lane is closed and empty, or cancelled.
-  bool next(std::vector<Item>& out) {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      if (cancelled_) return false;
-      bool moved = false;
-      while (Lane* lane = earliest_ready()) {
-        out.push_back(std::move(lane->items.front().second));
-        lane->items.pop_front();
-        moved = true;
-      }
-      if (moved) {
-        space_.notify_all();
-        return true;
-      }
-      if (all_closed_and_empty()) return false;
-      changed_.wait(lock);
-    }
-  }
-
+  // Later items are dropped (a thread failed).
   void cancel() {
     std::lock_guard lock(mutex_);
     cancelled_ = true;
-    space_.notify_all();
-    changed_.notify_all();
   }
-  [[nodiscard]] bool cancelled() {
+  // Every lane is closed and every item handed on.
+  [[nodiscard]] bool drained() {
     std::lock_guard lock(mutex_);
-    return cancelled_;
+    for (const Lane& lane : lanes_) {
+      if (!lane.items.empty() || lane.through != ReportOrder::kEndOfCapture) return false;
+    }
+    return true;
   }
 
  private:
@@ -85,6 +69,35 @@ class OrderedMerge {
     std::deque<std::pair<ReportOrder, Item>> items;
     uint64_t through = 0;
   };
+
+  // With the lock. Unless another thread is at it, takes the ready items in
+  // order and hands them on without the lock, until none is ready.
+  void hand_on_ready(std::unique_lock<std::mutex>& lock, size_t by_lane) {
+    if (handing_on_) return;  // that thread will see these items too
+    handing_on_ = true;
+    for (;;) {
+      while (Lane* lane = earliest_ready()) {
+        ready_.push_back(std::move(lane->items.front().second));
+        lane->items.pop_front();
+      }
+      if (ready_.empty() || cancelled_) break;
+      std::vector<Item> batch;
+      batch.swap(ready_);
+      lock.unlock();
+      try {
+        for (Item& item : batch) hand_on_(item, by_lane);
+      } catch (...) {
+        lock.lock();
+        handing_on_ = false;
+        throw;
+      }
+      batch.clear();
+      lock.lock();
+      if (ready_.capacity() == 0) ready_.swap(batch);  // keep the memory
+    }
+    ready_.clear();
+    handing_on_ = false;
+  }
 
   // The lane whose first item is the earliest of all, if no empty lane could
   // still report something earlier (an empty lane's next report comes from a
@@ -102,17 +115,12 @@ class OrderedMerge {
     }
     return best;
   }
-  bool all_closed_and_empty() const {
-    for (const Lane& lane : lanes_) {
-      if (!lane.items.empty() || lane.through != ReportOrder::kEndOfCapture) return false;
-    }
-    return true;
-  }
 
   std::mutex mutex_;
-  std::condition_variable changed_, space_;
   std::vector<Lane> lanes_;
-  size_t lane_capacity_;
+  HandOn hand_on_;
+  std::vector<Item> ready_;
+  bool handing_on_ = false;
   bool cancelled_ = false;
 };
 

@@ -73,8 +73,8 @@ struct Cancelled {};  // unwinds the reader's loop once the run is cancelled
 // and deals the tracked segments, copied in batches, to the workers.
 class Pipeline {
  public:
-  Pipeline(const CaptureOptions& options, std::span<const WorkerStage> stages)
-      : options_(options), lanes_(options, stages), inputs_(stages.size()) {
+  Pipeline(const CaptureOptions& options, std::span<const WorkerStage> stages, const OutputSink& deliver)
+      : options_(options), lanes_(options, stages, deliver), inputs_(stages.size()) {
     for (auto& input : inputs_) input = std::make_unique<BoundedQueue<Batch>>(kQueuedBatches);
   }
 
@@ -106,15 +106,6 @@ class Pipeline {
           return;
         }
       }
-    } catch (...) {
-      fail(std::current_exception());
-    }
-  }
-
-  // Calling thread.
-  void deliver(const OutputSink& sink) {
-    try {
-      lanes_.deliver(sink);
     } catch (...) {
       fail(std::current_exception());
     }
@@ -190,18 +181,18 @@ class Pipeline {
 bool read_pipelined(std::unique_ptr<ByteSource> source, size_t block_size, const std::string& name,
                     const CaptureOptions& options, std::span<const WorkerStage> stages, const OutputSink& deliver,
                     CaptureStats& stats, std::vector<CaptureDiagnostic>& diagnostics) {
-  Pipeline run(options, stages);
+  Pipeline run(options, stages, deliver);
   {
+    // The calling thread reads.
     std::vector<std::jthread> threads;  // joined before `run` goes
     try {
-      threads.emplace_back([&] { run.read(std::move(source), block_size, name); });
       for (size_t worker = 0; worker < stages.size(); ++worker) {
         threads.emplace_back([&run, worker] { run.work(worker); });
       }
     } catch (...) {
       run.fail(std::current_exception());  // e.g. no thread could be started: release those that were
     }
-    run.deliver(deliver);
+    run.read(std::move(source), block_size, name);
   }
   return run.finish(stats, diagnostics);
 }

@@ -1,13 +1,15 @@
 #pragma once
-// Reads one capture with several flow tables, one per worker thread: a reader
-// thread decodes link, IP and TCP and hands each tracked segment, by a hash of
-// its connection (the same for both directions), to one worker, which
-// reassembles, parses TLS and runs its `stage` (judging, rendering) on each
-// connection it finishes. The calling thread receives the stages' outputs in
-// the order one flow table reports connections, so what it writes does not
-// depend on the number of threads — as long as no connection is evicted at
-// the tracking cap, which each worker applies to its share
-// (max_connections / threads). Queues between the threads are bounded.
+// Reads one capture with several flow tables, one per worker thread. Each
+// tracked TCP segment goes, by a hash of its connection (the same for both
+// directions), to one worker, which reassembles, parses TLS and runs its
+// `stage` (judging, rendering) on each connection it finishes. A capture in
+// memory (a mapped file) is read by all the workers, a chunk each at a time
+// (chunked_capture.h); a stream (stdin, gzip) by the calling thread, which
+// deals the segments in batches (bounded queues). The sink receives the
+// stages' outputs in the order one flow table reports connections, so what
+// it writes does not depend on the number of threads — as long as no
+// connection is evicted at the tracking cap, which each worker applies to its
+// share (max_connections / threads).
 #include <functional>
 #include <memory>
 #include <span>
@@ -27,9 +29,9 @@ class WorkerOutput {
 // Runs on a worker thread; each worker has its own stage, so a stage's state
 // (caches) needs no lock.
 using WorkerStage = std::function<std::unique_ptr<WorkerOutput>(Connection&&)>;
-// Runs on the calling thread, in report order. The output stays the
-// worker's: it is destroyed on the worker's thread, where its memory came
-// from (freeing it here cost more than the merge itself).
+// Runs in report order on the worker threads, one at a time (so it needs no
+// lock of its own). The output stays the worker's: it is destroyed on the
+// thread that made it, where its memory came from.
 using OutputSink = std::function<void(WorkerOutput&)>;
 
 // One worker per stage (at least one). Diagnostics and the return value as

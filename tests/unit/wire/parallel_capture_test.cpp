@@ -18,68 +18,102 @@ using namespace tc::wire::testing;
 
 // ---------------------------------------------------------------- the merge
 
-using Items = std::vector<std::pair<ReportOrder, int>>;
+// Records what the merge hands on and which lane's thread handed it on.
+struct HandedOn {
+  std::vector<int> items;
+  std::vector<size_t> by;
+  OrderedMerge<int>::HandOn callback() {
+    return [this](int& item, size_t lane) {
+      items.push_back(item);
+      by.push_back(lane);
+    };
+  }
+};
 
 TEST(OrderedMerge, HandsOnInReportOrderAcrossLanes) {
-  OrderedMerge<int> merge(3, 100);
+  HandedOn out;
+  OrderedMerge<int> merge(3, out.callback());
   const uint64_t end = ReportOrder::kEndOfCapture;
   // Each lane in its own report order; the end-of-capture items by last frame.
-  Items lane0{{{3, 1}, 3}, {{9, 2}, 9}}, lane0_end{{{end, 7}, 107}};
-  Items lane1{{{5, 4}, 5}}, lane1_end{{{end, 2}, 102}, {{end, 8}, 108}};
-  Items lane2{{{4, 4}, 4}}, lane2_end{{{end, 5}, 105}};
-  merge.push(0, lane0, 9);
-  merge.push(1, lane1, 9);
-  merge.push(2, lane2, 9);
-  EXPECT_TRUE(lane0.empty());  // taken
-  merge.push(0, lane0_end, end);
-  merge.push(1, lane1_end, end);
-  merge.push(2, lane2_end, end);
-  std::vector<int> out;
-  while (merge.next(out)) {
-  }
-  EXPECT_EQ(out, (std::vector<int>{3, 4, 5, 9, 102, 105, 107, 108}));
+  merge.put(0, {3, 1}, 3, 2);
+  merge.put(1, {5, 4}, 5, 4);
+  merge.put(2, {4, 4}, 4, 3);
+  merge.put(0, {9, 2}, 9, 8);
+  merge.advance(1, 9);
+  merge.advance(2, 9);
+  EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9}));
+  merge.put(0, {end, 7}, 107, 9);
+  merge.put(1, {end, 2}, 102, 9);
+  merge.put(1, {end, 8}, 108, 9);
+  merge.put(2, {end, 5}, 105, 9);
+  // While every lane holds an item, the earliest can go; then lane 2 is empty
+  // and could still report something before the end.
+  EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9, 102, 105}));
+  merge.close(2);
+  EXPECT_EQ(out.items.size(), 7u);  // 107; lane 0 is empty now and open
+  merge.close(0);
+  EXPECT_FALSE(merge.drained());
+  merge.close(1);
+  EXPECT_TRUE(merge.drained());
+  EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9, 102, 105, 107, 108}));
 }
 
-TEST(OrderedMerge, WaitsWhileAnotherLaneMayReportEarlier) {
-  OrderedMerge<int> merge(2, 100);
-  Items first{{{10, 10}, 10}}, none;
-  merge.push(0, first, 10);
-  merge.push(1, none, 5);  // lane 1 could still report frames 6..10
-  std::atomic<bool> returned{false};
-  std::vector<int> out;
-  std::thread consumer([&] {
-    merge.next(out);
-    returned = true;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_FALSE(returned);
-  Items earlier{{{7, 7}, 7}};
-  merge.push(1, earlier, 7);  // earlier than lane 0's item: goes first
-  consumer.join();
-  ASSERT_TRUE(returned);
-  EXPECT_EQ(out, (std::vector<int>{7}));
-  merge.push(1, none, 10);
-  out.clear();
-  ASSERT_TRUE(merge.next(out));
-  EXPECT_EQ(out, (std::vector<int>{10}));
+TEST(OrderedMerge, HoldsAnItemWhileAnotherLaneMayReportEarlier) {
+  HandedOn out;
+  OrderedMerge<int> merge(2, out.callback());
+  merge.put(0, {10, 10}, 10, 9);
+  merge.advance(1, 5);  // lane 1 could still report frames 6..9
+  EXPECT_TRUE(out.items.empty());
+  merge.put(1, {7, 7}, 7, 6);  // earlier than lane 0's item: goes first, by lane 1's thread
+  EXPECT_EQ(out.items, (std::vector<int>{7}));
+  EXPECT_EQ(out.by, (std::vector<size_t>{1}));
+  merge.advance(1, 10);
+  EXPECT_EQ(out.items, (std::vector<int>{7, 10}));
+  EXPECT_EQ(out.by, (std::vector<size_t>{1, 1}));  // lane 0's item, handed on by whoever made it ready
 }
 
-TEST(OrderedMerge, CancelReleasesAFullLaneAndTheConsumer) {
-  OrderedMerge<int> merge(2, 1);
-  Items one{{{1, 1}, 1}};
-  merge.push(0, one, 1);
-  std::thread producer([&] {
-    Items two{{{2, 2}, 2}};
-    merge.push(0, two, 2);  // lane full: waits
+TEST(OrderedMerge, OneThreadHandsOnAtATimeAndInOrder) {
+  // Two lanes put interleaved frames from two threads; the callback must never
+  // run twice at once, and the items come out in frame order.
+  std::atomic<int> inside{0};
+  std::atomic<bool> overlapped{false};
+  std::vector<int> items;
+  OrderedMerge<int> merge(2, [&](int& item, size_t) {
+    if (++inside > 1) overlapped = true;
+    items.push_back(item);
+    std::this_thread::yield();
+    --inside;
   });
-  std::vector<int> out;
-  std::thread consumer([&] { merge.next(out); });  // lane 1 never advances: waits
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  constexpr int kItems = 20000;
+  auto lane = [&](size_t index) {
+    for (int frame = static_cast<int>(index) + 1; frame <= kItems; frame += 2) {
+      merge.put(index, {static_cast<uint64_t>(frame), static_cast<uint64_t>(frame)}, frame,
+                static_cast<uint64_t>(frame - 1));
+    }
+    merge.close(index);
+  };
+  std::thread first(lane, 0), second(lane, 1);
+  first.join();
+  second.join();
+  EXPECT_FALSE(overlapped);
+  ASSERT_EQ(items.size(), static_cast<size_t>(kItems));
+  for (int i = 0; i < kItems; ++i) ASSERT_EQ(items[static_cast<size_t>(i)], i + 1);
+}
+
+TEST(OrderedMerge, AFailingHandOnReachesThePutterAndCancelDropsTheRest) {
+  std::vector<int> items;
+  OrderedMerge<int> merge(1, [&](int& item, size_t) {
+    if (item == 2) throw std::runtime_error("sink failed");
+    items.push_back(item);
+  });
+  merge.put(0, {1, 1}, 1, 0);
+  EXPECT_THROW(merge.put(0, {2, 2}, 2, 1), std::runtime_error);
+  merge.put(0, {3, 3}, 3, 2);  // the merge still works after a failure
+  EXPECT_EQ(items, (std::vector<int>{1, 3}));
   merge.cancel();
-  producer.join();
-  consumer.join();
-  EXPECT_TRUE(out.empty());
-  EXPECT_TRUE(merge.cancelled());
+  merge.put(0, {4, 4}, 4, 3);
+  merge.close(0);
+  EXPECT_EQ(items, (std::vector<int>{1, 3}));
 }
 
 // ---------------------------------------------------------------- the reader
