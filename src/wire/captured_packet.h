@@ -19,11 +19,13 @@ struct CapturedPacket {
 
 enum class ReadResult { packet, end, error };
 
+// A capture with millions of bad records must not grow a diagnostics list without bound.
+inline constexpr size_t kMaxDiagnostics = 1000;
+
 // Adds "<source>: <message>" to the diagnostics list.
 inline void add_diagnostic(std::vector<CaptureDiagnostic>& diagnostics, const std::string& source,
                            uint64_t frame, uint64_t offset, const std::string& message, bool fatal) {
-  // A capture with millions of bad records must not grow this list without bound.
-  if (diagnostics.size() >= 1000) return;
+  if (diagnostics.size() >= kMaxDiagnostics) return;
   diagnostics.push_back({source, frame, offset, source + ": " + message, fatal});
 }
 

@@ -14,6 +14,8 @@ void ChunkScan::reset(size_t workers) {
   diagnostics.clear();
   segments.resize(workers);
   for (auto& list : segments) list.clear();
+  payloads.resize(workers);
+  for (auto& bytes : payloads) bytes.clear();
 }
 
 ChunkScanner::ChunkScanner(std::span<const uint8_t> file, RecordFormat format, std::string name,
@@ -68,7 +70,12 @@ void ChunkScanner::read(Reader& reader, BufferedReader& input, uint64_t limit, C
     const uint64_t hash = FlowKeyHash{}(key);
     // Not the hash's low bits, which pick the flow's slot in the table.
     const size_t worker = (hash >> 32) % workers_;
-    out.segments[worker].push_back({key, hash, tcp.payload.data(), packet.timestamp,
+    // Copied while in this core's cache and TLB: the worker then reads them
+    // packed, not one page of the file per segment.
+    std::vector<uint8_t>& payloads = out.payloads[worker];
+    const uint64_t payload_offset = payloads.size();
+    payloads.insert(payloads.end(), tcp.payload.begin(), tcp.payload.end());
+    out.segments[worker].push_back({key, hash, payload_offset, packet.timestamp,
                                     static_cast<uint32_t>(tcp.payload.size()), tcp.sequence,
                                     static_cast<uint32_t>(out.records), tcp.flags, static_cast<uint8_t>(sender)});
   }

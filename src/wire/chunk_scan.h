@@ -1,9 +1,11 @@
 #pragma once
 // One thread's share of reading a capture held in memory: the records of one
 // chunk of the file, decoded down to the TCP segments the capture tracks, and
-// those segments dealt to the workers by connection. Segments are views into
-// the file's bytes (no copy); their frame numbers count from the chunk's
-// start until the chunk's place in the file is known.
+// those segments dealt to the workers by connection. Their payloads are copied,
+// packed per worker, while still in the reading core's cache (a worker reading
+// them from the file instead missed the TLB once per segment, and the file's
+// pages had to stay until every worker was done); frame numbers count from the
+// chunk's start until the chunk's place in the file is known.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -33,7 +35,7 @@ struct ReaderPosition {
 struct SegmentRef {
   FlowKey key;
   uint64_t hash = 0;
-  const uint8_t* payload = nullptr;
+  uint64_t payload_offset = 0;  // in the chunk's payloads for its worker
   double timestamp = 0;
   uint32_t payload_size = 0;
   uint32_t sequence = 0;
@@ -50,6 +52,7 @@ struct ChunkScan {
   CaptureStats stats;         // what the decoder counted
   std::vector<CaptureDiagnostic> diagnostics;
   std::vector<std::vector<SegmentRef>> segments;  // by worker, in frame order
+  std::vector<std::vector<uint8_t>> payloads;     // by worker: the segments' payloads, one after another
 
   // Ready for another chunk; keeps the vectors' memory.
   void reset(size_t workers);

@@ -134,7 +134,8 @@ class ChunkedRun {
     bool ok = true;
     for (CaptureDiagnostic& diagnostic : diagnostics_) {
       ok = ok && !diagnostic.fatal;
-      diagnostics.push_back(std::move(diagnostic));
+      // Capped in total, as add_diagnostic caps one thread's list.
+      if (diagnostics.size() < kMaxDiagnostics) diagnostics.push_back(std::move(diagnostic));
     }
     return ok;
   }
@@ -185,6 +186,8 @@ class ChunkedRun {
     slot.first_frame = frames_;
     frames_ += slot.scan.records;
     verified_end_ = slot.scan.end;
+    // Read, and what the workers need of it copied: these bytes can leave memory.
+    source_.release_before(verified_end_.offset);
     add_stats(reader_stats_, slot.scan.stats);
     for (CaptureDiagnostic& diagnostic : slot.scan.diagnostics) {
       if (diagnostics_.size() < kMaxDiagnostics) diagnostics_.push_back(std::move(diagnostic));
@@ -199,14 +202,12 @@ class ChunkedRun {
   void feed(WorkerLanes::Lane& lane, size_t worker, const Slot& slot) {
     TcpSegment tcp;
     const std::vector<SegmentRef>& segments = slot.scan.segments[worker];
+    const uint8_t* payloads = slot.scan.payloads[worker].data();
     for (size_t i = 0; i < segments.size(); ++i) {
-      // The payloads were read by whichever thread read the chunk, a while
-      // ago: ask for them ahead of use (the hardware cannot guess these jumps).
-      if (i + kPrefetchAhead < segments.size()) __builtin_prefetch(segments[i + kPrefetchAhead].payload);
       const SegmentRef& segment = segments[i];
       tcp.sequence = segment.sequence;
       tcp.flags = segment.flags;
-      tcp.payload = {segment.payload, segment.payload_size};
+      tcp.payload = {payloads + segment.payload_offset, segment.payload_size};
       lane.segment(segment.key, segment.hash, segment.sender, tcp, slot.first_frame + segment.frame_in_chunk,
                    segment.timestamp);
       // Now and then say how far this lane is, so the others' outputs can go.
@@ -216,18 +217,14 @@ class ChunkedRun {
   }
 
   // With the lock: chunks every thread has fed are done with; their slots
-  // can take new chunks and their bytes can leave memory.
+  // can take new chunks.
   void retire() {
     const uint64_t lowest = *std::min_element(consumed_.begin(), consumed_.end());
     if (lowest == retired_) return;
-    const uint64_t done_before = slot_of(lowest - 1).scan.end.offset;
     retired_ = lowest;
-    source_.release_before(done_before);
     changed_.notify_all();
   }
 
-  static constexpr size_t kMaxDiagnostics = 1000;  // as add_diagnostic caps one list
-  static constexpr size_t kPrefetchAhead = 8;      // segments
   static constexpr size_t kSegmentsPerAdvance = 256;
 
   ByteSource& source_;

@@ -74,6 +74,12 @@ class OrderedMerge {
   // order and hands them on without the lock, until none is ready.
   void hand_on_ready(std::unique_lock<std::mutex>& lock, size_t by_lane) {
     if (handing_on_) return;  // that thread will see these items too
+    // Lane 0's thread hands on while it runs, so the sink's state stays in
+    // one core's cache; another lane's thread steps in for a backlog.
+    if (by_lane != 0 && lanes_[0].through != ReportOrder::kEndOfCapture &&
+        lanes_[by_lane].items.size() < kBacklog) {
+      return;
+    }
     handing_on_ = true;
     for (;;) {
       while (Lane* lane = earliest_ready()) {
@@ -115,6 +121,8 @@ class OrderedMerge {
     }
     return best;
   }
+
+  static constexpr size_t kBacklog = 64;
 
   std::mutex mutex_;
   std::vector<Lane> lanes_;

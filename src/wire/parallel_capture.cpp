@@ -8,6 +8,7 @@
 
 #include "wire/bounded_queue.h"
 #include "wire/capture_file_loop.h"
+#include "wire/captured_packet.h"
 #include "wire/chunked_capture.h"
 #include "wire/flow_key.h"
 #include "wire/segment_batch.h"
@@ -125,7 +126,9 @@ class Pipeline {
     if (error_) std::rethrow_exception(error_);
     add_stats(stats, reader_stats_);
     lanes_.add_stats_to(stats);
-    diagnostics.insert(diagnostics.end(), reader_diagnostics_.begin(), reader_diagnostics_.end());
+    for (CaptureDiagnostic& diagnostic : reader_diagnostics_) {
+      if (diagnostics.size() < kMaxDiagnostics) diagnostics.push_back(std::move(diagnostic));
+    }
     return reader_ok_;
   }
 

@@ -39,20 +39,20 @@ TEST(OrderedMerge, HandsOnInReportOrderAcrossLanes) {
   merge.put(1, {5, 4}, 5, 4);
   merge.put(2, {4, 4}, 4, 3);
   merge.put(0, {9, 2}, 9, 8);
+  // While every lane holds an item the earliest can go; then lane 2 is empty
+  // and could still report frame 4..
+  EXPECT_EQ(out.items, (std::vector<int>{3, 4}));
   merge.advance(1, 9);
   merge.advance(2, 9);
-  EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9}));
   merge.put(0, {end, 7}, 107, 9);
+  EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9}));
   merge.put(1, {end, 2}, 102, 9);
   merge.put(1, {end, 8}, 108, 9);
   merge.put(2, {end, 5}, 105, 9);
-  // While every lane holds an item, the earliest can go; then lane 2 is empty
-  // and could still report something before the end.
-  EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9, 102, 105}));
   merge.close(2);
-  EXPECT_EQ(out.items.size(), 7u);  // 107; lane 0 is empty now and open
+  EXPECT_EQ(out.items.size(), 4u);  // lane 1 could still report before the end
   merge.close(0);
-  EXPECT_FALSE(merge.drained());
+  EXPECT_FALSE(merge.drained());   // lane 1 is still open
   merge.close(1);
   EXPECT_TRUE(merge.drained());
   EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9, 102, 105, 107, 108}));
@@ -64,12 +64,35 @@ TEST(OrderedMerge, HoldsAnItemWhileAnotherLaneMayReportEarlier) {
   merge.put(0, {10, 10}, 10, 9);
   merge.advance(1, 5);  // lane 1 could still report frames 6..9
   EXPECT_TRUE(out.items.empty());
-  merge.put(1, {7, 7}, 7, 6);  // earlier than lane 0's item: goes first, by lane 1's thread
-  EXPECT_EQ(out.items, (std::vector<int>{7}));
-  EXPECT_EQ(out.by, (std::vector<size_t>{1}));
+  merge.put(1, {7, 7}, 7, 6);  // earlier than lane 0's item
   merge.advance(1, 10);
+  // Ready now, but lane 0's thread hands on while it runs (the sink's state
+  // stays in one cache): lane 1 leaves them.
+  EXPECT_TRUE(out.items.empty());
+  merge.advance(0, 11);
   EXPECT_EQ(out.items, (std::vector<int>{7, 10}));
-  EXPECT_EQ(out.by, (std::vector<size_t>{1, 1}));  // lane 0's item, handed on by whoever made it ready
+  EXPECT_EQ(out.by, (std::vector<size_t>{0, 0}));
+}
+
+TEST(OrderedMerge, AnotherLaneHandsOnABacklogOrOnceLaneZeroIsDone) {
+  HandedOn out;
+  OrderedMerge<int> merge(2, out.callback());
+  merge.advance(0, 1000);
+  for (int frame = 1; frame <= 100; ++frame) {
+    merge.put(1, {static_cast<uint64_t>(frame), 0}, frame, static_cast<uint64_t>(frame - 1));
+  }
+  ASSERT_FALSE(out.items.empty());  // a backlog: lane 1's thread handed it on
+  EXPECT_LT(out.items.size(), 100u);
+  EXPECT_EQ(out.by.front(), 1u);
+  for (size_t i = 0; i < out.items.size(); ++i) EXPECT_EQ(out.items[i], static_cast<int>(i) + 1);
+  const size_t before = out.items.size();
+  merge.close(0);  // hands on what is ready
+  EXPECT_EQ(out.items.size(), 100u);
+  EXPECT_EQ(out.by.back(), 0u);
+  merge.put(1, {101, 0}, 101, 100);  // lane 0 is done: lane 1 hands on its own
+  EXPECT_EQ(out.items.size(), 101u);
+  EXPECT_EQ(out.by.back(), 1u);
+  EXPECT_GT(out.items.size(), before);
 }
 
 TEST(OrderedMerge, OneThreadHandsOnAtATimeAndInOrder) {
