@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "capture_readings.h"
 #include "conversation.h"
 #include "wire/ordered_merge.h"
 #include "wire_builders.h"
@@ -141,133 +142,14 @@ TEST(OrderedMerge, AFailingHandOnReachesThePutterAndCancelDropsTheRest) {
 
 // ---------------------------------------------------------------- the reader
 
-struct Seen final : WorkerOutput {
-  explicit Seen(Connection&& c) : connection(std::move(c)) {}
-  Connection connection;
-};
-
-// "client server first_frame cipher incomplete anomalies…" per connection, in order.
-std::vector<std::string> describe(const std::vector<Connection>& connections) {
-  std::vector<std::string> out;
-  for (const Connection& c : connections) {
-    std::string line = c.client + " " + c.server + " " + std::to_string(c.first_frame) + " " +
-                       std::to_string(c.cipher.value_or(0)) + " " + std::to_string(c.incomplete) + " " +
-                       std::to_string(c.messages.size());
-    for (const auto& anomaly : c.anomalies) line += " | " + anomaly;
-    out.push_back(line);
-  }
-  return out;
-}
-
-struct ReadResult {
-  bool ok = false;
-  std::vector<Connection> connections;
-  CaptureStats stats;
-  std::vector<CaptureDiagnostic> diagnostics;
-};
-
-ReadResult read_one(const Buffer& file, const CaptureOptions& options) {
-  ReadResult r;
-  r.ok = read_capture_bytes(file, "test.pcap", options, [&](Connection&& c) { r.connections.push_back(std::move(c)); },
-                            r.stats, r.diagnostics);
-  return r;
-}
-
-ReadResult read_threads(const Buffer& file, const CaptureOptions& options, size_t threads) {
-  ReadResult r;
-  std::vector<WorkerStage> stages(threads, [](Connection&& c) -> std::unique_ptr<WorkerOutput> {
-    return std::make_unique<Seen>(std::move(c));
-  });
-  r.ok = read_capture_bytes_parallel(
-      file, "test.pcap", options, stages,
-      [&](WorkerOutput& out) { r.connections.push_back(std::move(static_cast<Seen&>(out).connection)); },
-      r.stats, r.diagnostics);
-  return r;
-}
-
-void expect_same_stats(const CaptureStats& a, const CaptureStats& b) {
-  EXPECT_EQ(a.frames, b.frames);
-  EXPECT_EQ(a.bytes, b.bytes);
-  EXPECT_EQ(a.non_tcp, b.non_tcp);
-  EXPECT_EQ(a.tcp_segments, b.tcp_segments);
-  EXPECT_EQ(a.connections_tls, b.connections_tls);
-  EXPECT_EQ(a.connections_other, b.connections_other);
-  EXPECT_EQ(a.connections_evicted, b.connections_evicted);
-  EXPECT_EQ(a.lost_bytes, b.lost_bytes);
-  EXPECT_EQ(a.malformed, b.malformed);
-}
-
-// An IPv4 UDP packet (RTP-sized), which the capture only counts.
-Buffer udp_packet(const Endpoint& src, const Endpoint& dst, size_t payload_size) {
-  Buffer udp;
-  put_u16(udp, src.port);
-  put_u16(udp, dst.port);
-  put_u16(udp, static_cast<uint32_t>(8 + payload_size));
-  put_u16(udp, 0);
-  udp.resize(8 + payload_size, 0x80);
-  Buffer ip;
-  put_u8(ip, 0x45);
-  put_u8(ip, 0);
-  put_u16(ip, static_cast<uint32_t>(20 + udp.size()));
-  put_u16(ip, 1);
-  put_u16(ip, 0x4000);
-  put_u8(ip, 64);
-  put_u8(ip, 17);
-  put_u16(ip, 0);
-  append(ip, src.address);
-  append(ip, dst.address);
-  append(ip, udp);
-  return ip;
-}
-
-// `count` handshakes whose packets interleave: some end with FIN, some with
-// RST, some never end (reported at the end of the capture, least recently
-// used first); a port-5060 connection and UDP are only counted.
-std::vector<Buffer> interleaved_traffic(uint16_t count) {
-  std::vector<Conversation> conversations;
-  for (uint16_t i = 0; i < count; ++i) {
-    Conversation c{v4(10, 0, static_cast<uint8_t>(i / 200), static_cast<uint8_t>(1 + i % 200),
-                      static_cast<uint16_t>(40000 + i)),
-                   v4(192, 0, 2, static_cast<uint8_t>(1 + i % 3), 5061)};
-    c.open();
-    c.handshake(static_cast<size_t>(150 + 37 * (i % 7)));
-    if (i % 5 == 1) {
-      c.from_client(RST);
-    } else if (i % 5 != 3) {
-      c.close();
-    }
-    conversations.push_back(std::move(c));
-  }
-  Conversation sip{v4(10, 9, 9, 9, 41000), v4(192, 0, 2, 9, 5060)};
-  sip.open();
-  sip.from_client(PSH | ACK, Buffer{'O', 'P', 'T', 'I', 'O', 'N', 'S'});
-  conversations.push_back(std::move(sip));
-  // Round-robin with a stagger, so connections start and end at different times.
-  std::vector<Buffer> packets;
-  std::vector<size_t> next(conversations.size(), 0);
-  for (size_t step = 0, remaining = conversations.size(); remaining > 0; ++step) {
-    remaining = 0;
-    for (size_t i = 0; i < conversations.size(); ++i) {
-      if (step < i / 4) {
-        ++remaining;
-        continue;
-      }
-      if (next[i] < conversations[i].packets.size()) packets.push_back(ethernet(conversations[i].packets[next[i]++]));
-      if (next[i] < conversations[i].packets.size()) ++remaining;
-    }
-    if (step % 3 == 0) packets.push_back(ethernet(udp_packet(v4(10, 1, 1, 1, 20000), v4(10, 1, 1, 2, 30000), 172)));
-  }
-  return packets;
-}
-
 TEST(ParallelCapture, SameConnectionsInTheSameOrderForAnyThreadCount) {
   const Buffer file = pcap_file(interleaved_traffic(120));
-  const ReadResult one = read_one(file, {});
+  const Reading one = read_serial(file, {});
   ASSERT_TRUE(one.ok);
   ASSERT_EQ(one.connections.size(), 120u);
   for (size_t threads : {1, 2, 3, 4, 7}) {
     SCOPED_TRACE("threads " + std::to_string(threads));
-    const ReadResult many = read_threads(file, {}, threads);
+    const Reading many = read_threads(file, {}, threads);
     EXPECT_TRUE(many.ok);
     EXPECT_EQ(describe(many.connections), describe(one.connections));
     expect_same_stats(many.stats, one.stats);
@@ -279,8 +161,8 @@ TEST(ParallelCapture, ManyRoundsWithSmallBatchesAndDetection) {
   const Buffer file = pcap_file(interleaved_traffic(1500));
   CaptureOptions detect;
   detect.detect_any_port = true;
-  const ReadResult one = read_one(file, detect);
-  const ReadResult two = read_threads(file, detect, 2);
+  const Reading one = read_serial(file, detect);
+  const Reading two = read_threads(file, detect, 2);
   EXPECT_EQ(describe(two.connections), describe(one.connections));
   expect_same_stats(two.stats, one.stats);
 }
@@ -288,19 +170,19 @@ TEST(ParallelCapture, ManyRoundsWithSmallBatchesAndDetection) {
 TEST(ParallelCapture, DamagedFileReportsWhatWasReadAndWhy) {
   Buffer file = pcap_file(interleaved_traffic(20));
   file.resize(file.size() - 10);
-  const ReadResult one = read_one(file, {});
-  const ReadResult three = read_threads(file, {}, 3);
+  const Reading one = read_serial(file, {});
+  const Reading three = read_threads(file, {}, 3);
   EXPECT_EQ(three.ok, one.ok);
   EXPECT_EQ(describe(three.connections), describe(one.connections));
   ASSERT_EQ(three.diagnostics.size(), one.diagnostics.size());
   EXPECT_EQ(three.diagnostics[0].message, one.diagnostics[0].message);
 
-  const ReadResult junk = read_threads(Buffer{'n', 'o', 't', ' ', 'p', 'c', 'a', 'p'}, {}, 2);
+  const Reading junk = read_threads(Buffer{'n', 'o', 't', ' ', 'p', 'c', 'a', 'p'}, {}, 2);
   EXPECT_FALSE(junk.ok);
   ASSERT_EQ(junk.diagnostics.size(), 1u);
   EXPECT_EQ(junk.diagnostics[0].message, "test.pcap: not a pcap or pcapng file");
 
-  ReadResult missing;
+  Reading missing;
   std::vector<WorkerStage> stages(2, [](Connection&& c) -> std::unique_ptr<WorkerOutput> {
     return std::make_unique<Seen>(std::move(c));
   });
@@ -347,9 +229,9 @@ TEST(ParallelCapture, EachThreadTracksItsShareOfTheCap) {
   }
   CaptureOptions options;
   options.max_connections = 4;
-  const ReadResult one = read_one(pcap_file(packets), options);
+  const Reading one = read_serial(pcap_file(packets), options);
   EXPECT_EQ(one.stats.connections_evicted, 1u);
-  const ReadResult two = read_threads(pcap_file(packets), options, 2);
+  const Reading two = read_threads(pcap_file(packets), options, 2);
   EXPECT_EQ(two.connections.size(), 5u);
   EXPECT_GE(two.stats.connections_evicted, 1u);
 }
