@@ -523,14 +523,11 @@ TEST(ChunkedCapture, AFailingStageWithSmallChunksIsRethrown) {
 
 // ------------------------------------------------------------ diagnostics
 
-// KNOWN BUG — this test fails until src/wire/chunked_capture.cpp is fixed.
 // The one-thread reader stops adding diagnostics once its list holds 1000
-// (add_diagnostic, captured_packet.h). read_chunked writes those met before
-// the first packet (read_head) straight into the caller's list, then
-// ChunkedRun::finish appends up to kMaxDiagnostics = 1000 more from the
-// chunks without looking at that list's size. A pcapng with one bad block
-// before its first packet and over 1000 after: 1000 diagnostics with one
-// thread, 1001 with several.
+// (add_diagnostic, captured_packet.h). The chunked reader once wrote those met
+// before the first packet (read_head) straight into the caller's list and
+// then appended up to 1000 more from the chunks: a pcapng with one bad block
+// before its first packet and over 1000 after gave 1001.
 TEST(ChunkedCapture, DiagnosticsAreCappedAsInOneThread) {
   PcapngWriter w;
   w.section(true);
