@@ -22,7 +22,7 @@ struct CaptureOptions {
   size_t max_direction_buffer = 1 << 20;  // out-of-order bytes buffered per direction
   // With several threads, a capture in memory (a mapped file) is read in
   // chunks of this many bytes, each by one thread (tests make them small).
-  size_t parallel_chunk_bytes = 4 << 20;
+  size_t parallel_chunk_bytes = 2 << 20;
   // Called every few thousand frames with the bytes read so far (of the
   // decompressed stream for gzip input), for a progress display.
   std::function<void(uint64_t bytes_read)> progress;

@@ -40,6 +40,17 @@ class OrderedMerge {
     lanes_[lane].through = through;
     hand_on_ready(lock, lane);
   }
+  // Several items of `lane`'s table at once (one lock), in its report order;
+  // `items` is left empty.
+  void put(size_t lane, std::vector<std::pair<ReportOrder, Item>>& items, uint64_t through) {
+    std::unique_lock lock(mutex_);
+    if (!cancelled_) {
+      for (auto& item : items) lanes_[lane].items.push_back(std::move(item));
+      lanes_[lane].through = through;
+    }
+    items.clear();
+    if (!cancelled_) hand_on_ready(lock, lane);
+  }
   // The lane's table has read every frame up to `through` meant for it.
   void advance(size_t lane, uint64_t through) {
     std::unique_lock lock(mutex_);

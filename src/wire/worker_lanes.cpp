@@ -3,6 +3,9 @@
 #include <algorithm>
 
 namespace tc::wire {
+namespace {
+constexpr size_t kOutputsPerPut = 16;
+}  // namespace
 
 WorkerLanes::WorkerLanes(const CaptureOptions& options, std::span<const WorkerStage> stages, const OutputSink& sink)
     : stages_(stages),
@@ -39,15 +42,16 @@ WorkerLanes::Lane::Lane(WorkerLanes& lanes, size_t worker)
       table_(
           lanes.worker_options_,
           [this](Connection&& connection, const ReportOrder& order) {
-            // Made while reading frame_ (or after the last): the frames before it are read.
-            const uint64_t through = frame_ > 0 ? frame_ - 1 : 0;
-            lanes_.merge_.put(worker_, order, Owned{worker_, lanes_.stages_[worker_](std::move(connection))},
-                              through);
+            finished_.emplace_back(order, Owned{worker_, lanes_.stages_[worker_](std::move(connection))});
+            if (finished_.size() >= kOutputsPerPut) {
+              // Made while reading frame_ (or after the last): the frames before it are read.
+              lanes_.merge_.put(worker_, finished_, frame_ > 0 ? frame_ - 1 : 0);
+            }
           },
           lanes.stats_[worker]) {}
 
 void WorkerLanes::Lane::advance(uint64_t through) {
-  lanes_.merge_.advance(worker_, through);
+  lanes_.merge_.put(worker_, finished_, through);
   free_spent();
 }
 
@@ -62,7 +66,7 @@ void WorkerLanes::Lane::free_spent() {
 
 void WorkerLanes::Lane::finish() {
   table_.finish_all();
-  lanes_.merge_.close(worker_);
+  lanes_.merge_.put(worker_, finished_, ReportOrder::kEndOfCapture);  // closes the lane
   free_spent();
 }
 

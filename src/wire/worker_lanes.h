@@ -59,6 +59,9 @@ class WorkerLanes {
     WorkerLanes& lanes_;
     size_t worker_;
     uint64_t frame_ = 0;  // the last frame given
+    // Outputs not in the merge yet: a few at a time, one lock each time
+    // (a lock per connection made the threads wait on each other).
+    std::vector<std::pair<ReportOrder, Owned>> finished_;
     std::vector<std::unique_ptr<WorkerOutput>> spent_;
     FlowTable table_;
   };
