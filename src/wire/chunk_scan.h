@@ -70,8 +70,9 @@ class ChunkScanner {
   // `limit` (records may end past it), or to the end of the file.
   void scan(const ReaderPosition& start, uint64_t limit, ChunkScan& out);
   // Where the first record at or after `from` (and before `limit`) probably
-  // starts, for a reader that knew `guess` at the file's first packet; the
-  // scan from there is confirmed or redone by the caller.
+  // starts, for a reader that knows what `guess` knew (the file's head, or
+  // where the confirmed chunks end); the scan from there is confirmed or
+  // redone by the caller.
   [[nodiscard]] std::optional<ReaderPosition> guess_start(uint64_t from, uint64_t limit,
                                                           const ReaderPosition& guess) const;
 

@@ -71,8 +71,9 @@ class ChunkedRun {
         chunk_count_(std::max<uint64_t>(1, (file.size() - head.first.offset + chunk_bytes_ - 1) / chunk_bytes_)),
         // Chunks read ahead of the slowest thread: enough for every thread to
         // read one while the others feed their tables, few enough that the
-        // mapped bytes and segment lists in flight stay small.
-        slots_(2 * stages.size() + 2),
+        // bytes, segment records and payload copies in flight stay small
+        // (~5 MiB a chunk at most).
+        slots_(std::min<size_t>(2 * stages.size() + 2, kMaxChunksInFlight)),
         consumed_(stages.size(), 0),
         verified_end_(head.first) {}
 
@@ -100,8 +101,12 @@ class ChunkedRun {
           const uint64_t chunk = next_to_claim_++;
           Slot& slot = slot_of(chunk);
           slot.read = false;
+          // What the reader knew where the confirmed chunks end: a pcapng
+          // whose interfaces change mid-file is read again only until the
+          // confirmed chunks pass the change.
+          const ReaderPosition known = verified_end_;
           lock.unlock();
-          read_ahead(scanner, chunk, slot.scan);
+          read_ahead(scanner, chunk, known, slot.scan);
           lock.lock();
           slot.read = true;
           changed_.notify_all();
@@ -140,9 +145,6 @@ class ChunkedRun {
     return ok;
   }
 
-  // Chunks read a second time because the guessed start was wrong (tests).
-  [[nodiscard]] uint64_t chunks_read_again() const { return chunks_read_again_; }
-
  private:
   struct Slot {
     ChunkScan scan;
@@ -157,11 +159,11 @@ class ChunkedRun {
   }
 
   // Any thread, without the lock.
-  void read_ahead(ChunkScanner& scanner, uint64_t chunk, ChunkScan& out) {
+  void read_ahead(ChunkScanner& scanner, uint64_t chunk, const ReaderPosition& known, ChunkScan& out) {
     source_.populate(begin_of(chunk), limit_of(chunk));
     if (chunk == 0) {
       scanner.scan(head_.first, limit_of(chunk), out);
-    } else if (std::optional<ReaderPosition> start = scanner.guess_start(begin_of(chunk), limit_of(chunk), head_.first)) {
+    } else if (std::optional<ReaderPosition> start = scanner.guess_start(begin_of(chunk), limit_of(chunk), known)) {
       scanner.scan(*start, limit_of(chunk), out);
     } else {
       out.reset(lanes_.size());
@@ -181,7 +183,6 @@ class ChunkedRun {
       scanner.scan(from, limit_of(chunk), slot.scan);
       lock.lock();
       verifying_ = false;
-      ++chunks_read_again_;
     }
     slot.first_frame = frames_;
     frames_ += slot.scan.records;
@@ -226,6 +227,7 @@ class ChunkedRun {
   }
 
   static constexpr size_t kSegmentsPerAdvance = 256;
+  static constexpr size_t kMaxChunksInFlight = 10;
 
   ByteSource& source_;
   std::span<const uint8_t> file_;
@@ -247,7 +249,6 @@ class ChunkedRun {
   ReaderPosition verified_end_;     // where the confirmed chunks end
   uint64_t frames_ = 0;             // in the confirmed chunks
   std::optional<uint64_t> last_chunk_;
-  uint64_t chunks_read_again_ = 0;
   CaptureStats reader_stats_;
   std::vector<CaptureDiagnostic> diagnostics_;
   bool cancelled_ = false;
