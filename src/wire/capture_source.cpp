@@ -205,7 +205,7 @@ bool BufferedReader::fill(size_t n) {
 }
 
 void BufferedReader::detect_gzip() {
-  if (!ensure(2) || data()[0] != 0x1f || data()[1] != 0x8b) return;
+  if (!ensure(2) || !starts_as_gzip({data(), available()})) return;
   if (in_memory_) {
     // Nothing was read() from the source yet: it inflates from its start. The
     // decompressed bytes need a buffer.

@@ -12,6 +12,11 @@
 
 namespace tc::wire {
 
+// True when `bytes` start with gzip's magic (1f 8b).
+inline bool starts_as_gzip(std::span<const uint8_t> bytes) {
+  return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+}
+
 class ByteSource {
  public:
   virtual ~ByteSource() = default;

@@ -207,7 +207,7 @@ bool read_parallel(std::unique_ptr<ByteSource> source, size_t block_size, const 
                    CaptureStats& stats, std::vector<CaptureDiagnostic>& diagnostics) {
   if (stages.empty()) throw std::invalid_argument("read_capture_parallel: no worker stage");
   std::span<const uint8_t> bytes;
-  if (source->in_memory(bytes) && !(bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)) {
+  if (source->in_memory(bytes) && !starts_as_gzip(bytes)) {
     return read_chunked(*source, bytes, name, options, stages, deliver, stats, diagnostics);
   }
   return read_pipelined(std::move(source), block_size, name, options, stages, deliver, stats, diagnostics);

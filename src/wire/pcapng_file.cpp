@@ -5,14 +5,10 @@
 namespace tc::wire {
 namespace {
 constexpr uint32_t block_interface = 1;
-constexpr uint32_t block_packet_obsolete = 2;
-constexpr uint32_t block_simple_packet = 3;
-constexpr uint32_t block_enhanced_packet = 6;
 constexpr uint32_t byte_order_magic = 0x1A2B3C4D;
 constexpr uint16_t option_end = 0;
 constexpr uint16_t option_if_tsresol = 9;
 constexpr uint16_t option_if_tsoffset = 14;
-constexpr uint32_t max_block = kMaxPacketRecord + 4096;
 }  // namespace
 
 void PcapngReader::problem(const std::string& message, bool fatal) {
@@ -50,7 +46,7 @@ ReadResult PcapngReader::next(CapturedPacket& packet) {
     }
     const uint32_t type = u32(block);
     const uint32_t length = u32(block + 4);
-    if (length < 12 || length % 4 != 0 || length > max_block) {
+    if (length < 12 || length % 4 != 0 || length > kPcapngMaxBlock) {
       problem("block of implausible length " + std::to_string(length) + " at offset " +
               std::to_string(input_.offset()) + "; the file is corrupt from here");
       return ReadResult::error;
@@ -65,7 +61,7 @@ ReadResult PcapngReader::next(CapturedPacket& packet) {
       if (!read_section_header(block, length)) return ReadResult::error;
     } else if (type == block_interface) {
       read_interface(block, length);
-    } else if ((type == block_enhanced_packet || type == block_simple_packet || type == block_packet_obsolete) &&
+    } else if ((type == kPcapngEnhancedPacket || type == kPcapngSimplePacket || type == kPcapngObsoletePacket) &&
                packet_from(type, block, length, packet)) {
       pending_size_ = length;
       return ReadResult::packet;
@@ -124,7 +120,7 @@ bool PcapngReader::packet_from(uint32_t type, const uint8_t* block, uint32_t len
   uint32_t interface_id = 0, captured = 0;
   uint64_t units = 0;
   size_t data_at = 0;
-  if (type == block_simple_packet) {
+  if (type == kPcapngSimplePacket) {
     // u32 original_packet_length; packet data
     if (length < 16) return false;
     captured = std::min(u32(block + 8), length - 16);
@@ -136,7 +132,7 @@ bool PcapngReader::packet_from(uint32_t type, const uint8_t* block, uint32_t len
       problem("packet block too short at offset " + std::to_string(input_.offset()));
       return false;
     }
-    interface_id = type == block_enhanced_packet ? u32(block + 8) : u16(block + 8);
+    interface_id = type == kPcapngEnhancedPacket ? u32(block + 8) : u16(block + 8);
     units = (uint64_t{u32(block + 12)} << 32) | u32(block + 16);
     captured = u32(block + 20);
     data_at = 28;

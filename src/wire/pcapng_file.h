@@ -12,6 +12,11 @@
 namespace tc::wire {
 
 inline constexpr uint32_t kPcapngSectionHeader = 0x0A0D0D0A;
+// Block types whose packets are read, and the largest block accepted.
+inline constexpr uint32_t kPcapngObsoletePacket = 2;
+inline constexpr uint32_t kPcapngSimplePacket = 3;
+inline constexpr uint32_t kPcapngEnhancedPacket = 6;
+inline constexpr uint32_t kPcapngMaxBlock = kMaxPacketRecord + 4096;
 
 class PcapngReader {
  public:

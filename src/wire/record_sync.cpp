@@ -45,17 +45,12 @@ bool plausible_pcap_run(std::span<const uint8_t> file, uint64_t at, const PcapRe
   return true;
 }
 
-constexpr uint32_t kBlockPacketObsolete = 2;
-constexpr uint32_t kBlockSimplePacket = 3;
-constexpr uint32_t kBlockEnhancedPacket = 6;
-constexpr uint32_t kMaxBlock = kMaxPacketRecord + 4096;
-
 // pcapng block: struct { u32 type; u32 total_length; body; u32 total_length; }.
 // The length of a block at `at` whose two length fields agree, or 0.
 uint64_t pcapng_block_length(std::span<const uint8_t> file, uint64_t at, bool little_endian) {
   if (file.size() < 12 || at > file.size() - 12) return 0;
   const uint32_t length = load32(file.data() + at + 4, little_endian);
-  if (length < 12 || length % 4 != 0 || length > kMaxBlock || length > file.size() - at) return 0;
+  if (length < 12 || length % 4 != 0 || length > kPcapngMaxBlock || length > file.size() - at) return 0;
   return load32(file.data() + at + length - 4, little_endian) == length ? length : 0;
 }
 
@@ -63,10 +58,10 @@ uint64_t pcapng_block_length(std::span<const uint8_t> file, uint64_t at, bool li
 bool pcapng_packet(std::span<const uint8_t> file, uint64_t at, uint64_t length, const PcapngReader::State& state) {
   const uint8_t* block = file.data() + at;
   const uint32_t type = load32(block, state.little_endian);
-  if (type == kBlockSimplePacket) return length >= 16 && !state.interfaces.empty();
-  if (type != kBlockEnhancedPacket && type != kBlockPacketObsolete) return false;
+  if (type == kPcapngSimplePacket) return length >= 16 && !state.interfaces.empty();
+  if (type != kPcapngEnhancedPacket && type != kPcapngObsoletePacket) return false;
   if (length < 32) return false;
-  const uint32_t interface = type == kBlockEnhancedPacket
+  const uint32_t interface = type == kPcapngEnhancedPacket
                                  ? load32(block + 8, state.little_endian)
                                  : (state.little_endian ? load_le16(block + 8) : load_be16(block + 8));
   return interface < state.interfaces.size() && load32(block + 20, state.little_endian) <= length - 32;
