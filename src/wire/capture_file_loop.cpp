@@ -49,10 +49,7 @@ bool read_packets(std::unique_ptr<ByteSource> source, size_t block_size, const s
     add_diagnostic(diagnostics, name, 0, 0, "not a pcap or pcapng file", true);
     return false;
   }
-  for (size_t i = diagnostics_before; i < diagnostics.size(); ++i) {
-    if (diagnostics[i].fatal) return false;
-  }
-  return true;
+  return !any_fatal(diagnostics, diagnostics_before);
 }
 
 std::unique_ptr<ByteSource> open_capture_file(const std::string& name, std::vector<CaptureDiagnostic>& diagnostics) {

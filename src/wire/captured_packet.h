@@ -29,6 +29,23 @@ inline void add_diagnostic(std::vector<CaptureDiagnostic>& diagnostics, const st
   diagnostics.push_back({source, frame, offset, source + ": " + message, fatal});
 }
 
+// Moves `more` (a thread's or a chunk's list) to the end of `diagnostics`, within the cap.
+inline void append_diagnostics(std::vector<CaptureDiagnostic>& diagnostics, std::vector<CaptureDiagnostic>& more) {
+  for (CaptureDiagnostic& diagnostic : more) {
+    if (diagnostics.size() >= kMaxDiagnostics) break;
+    diagnostics.push_back(std::move(diagnostic));
+  }
+  more.clear();
+}
+
+// Whether any diagnostic from index `from` on says nothing more could be read.
+inline bool any_fatal(const std::vector<CaptureDiagnostic>& diagnostics, size_t from = 0) {
+  for (size_t i = from; i < diagnostics.size(); ++i) {
+    if (diagnostics[i].fatal) return true;
+  }
+  return false;
+}
+
 // Largest packet record accepted (pcap snaplen is at most 256 KiB in practice).
 inline constexpr uint32_t kMaxPacketRecord = 16u << 20;
 

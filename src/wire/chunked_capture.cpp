@@ -136,12 +136,8 @@ class ChunkedRun {
     if (error_) std::rethrow_exception(error_);
     add_stats(stats, reader_stats_);
     lanes_.add_stats_to(stats);
-    bool ok = true;
-    for (CaptureDiagnostic& diagnostic : diagnostics_) {
-      ok = ok && !diagnostic.fatal;
-      // Capped in total, as add_diagnostic caps one thread's list.
-      if (diagnostics.size() < kMaxDiagnostics) diagnostics.push_back(std::move(diagnostic));
-    }
+    const bool ok = !any_fatal(diagnostics_);
+    append_diagnostics(diagnostics, diagnostics_);  // capped in total, as one thread's list is
     return ok;
   }
 
@@ -190,9 +186,7 @@ class ChunkedRun {
     // Read, and what the workers need of it copied: these bytes can leave memory.
     source_.release_before(verified_end_.offset);
     add_stats(reader_stats_, slot.scan.stats);
-    for (CaptureDiagnostic& diagnostic : slot.scan.diagnostics) {
-      if (diagnostics_.size() < kMaxDiagnostics) diagnostics_.push_back(std::move(diagnostic));
-    }
+    append_diagnostics(diagnostics_, slot.scan.diagnostics);
     if (slot.scan.last || chunk + 1 == chunk_count_) last_chunk_ = chunk;
     ++next_to_verify_;
     if (options_.progress) options_.progress(slot.scan.end.offset);
@@ -262,12 +256,7 @@ bool read_chunked(ByteSource& source, std::span<const uint8_t> file, const std::
                   CaptureStats& stats, std::vector<CaptureDiagnostic>& diagnostics) {
   const size_t diagnostics_before = diagnostics.size();
   const std::optional<Head> head = read_head(file, name, diagnostics);
-  if (!head) {
-    for (size_t i = diagnostics_before; i < diagnostics.size(); ++i) {
-      if (diagnostics[i].fatal) return false;
-    }
-    return true;
-  }
+  if (!head) return !any_fatal(diagnostics, diagnostics_before);
   ChunkedRun run(source, file, name, *head, options, stages, deliver);
   {
     // The calling thread is worker 0.

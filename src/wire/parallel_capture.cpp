@@ -126,9 +126,7 @@ class Pipeline {
     if (error_) std::rethrow_exception(error_);
     add_stats(stats, reader_stats_);
     lanes_.add_stats_to(stats);
-    for (CaptureDiagnostic& diagnostic : reader_diagnostics_) {
-      if (diagnostics.size() < kMaxDiagnostics) diagnostics.push_back(std::move(diagnostic));
-    }
+    append_diagnostics(diagnostics, reader_diagnostics_);
     return reader_ok_;
   }
 
