@@ -31,17 +31,10 @@ class OrderedMerge {
   using HandOn = std::function<void(Item&, size_t lane)>;
   OrderedMerge(size_t lanes, HandOn hand_on) : lanes_(lanes), hand_on_(std::move(hand_on)) {}
 
-  // An item of `lane`'s table, made while it read the frame after `through`
-  // (every earlier frame meant for it has been read).
-  void put(size_t lane, const ReportOrder& order, Item item, uint64_t through) {
-    std::unique_lock lock(mutex_);
-    if (cancelled_) return;
-    lanes_[lane].items.emplace_back(order, std::move(item));
-    lanes_[lane].through = through;
-    hand_on_ready(lock, lane);
-  }
-  // Several items of `lane`'s table at once (one lock), in its report order;
-  // `items` is left empty.
+  // Items of `lane`'s table, in its report order (one lock for all; `items`
+  // is left empty), and how far it is: every frame up to `through` meant for
+  // it has been read (an item made while reading frame f comes with f - 1).
+  // With no items, only the progress; kEndOfCapture closes the lane.
   void put(size_t lane, std::vector<std::pair<ReportOrder, Item>>& items, uint64_t through) {
     std::unique_lock lock(mutex_);
     if (!cancelled_) {
@@ -51,15 +44,6 @@ class OrderedMerge {
     items.clear();
     if (!cancelled_) hand_on_ready(lock, lane);
   }
-  // The lane's table has read every frame up to `through` meant for it.
-  void advance(size_t lane, uint64_t through) {
-    std::unique_lock lock(mutex_);
-    if (cancelled_) return;
-    lanes_[lane].through = through;
-    hand_on_ready(lock, lane);
-  }
-  // The lane reports nothing more.
-  void close(size_t lane) { advance(lane, ReportOrder::kEndOfCapture); }
 
   // Later items are dropped (a thread failed).
   void cancel() {

@@ -19,6 +19,23 @@ using namespace tc::wire::testing;
 
 // ---------------------------------------------------------------- the merge
 
+// One item, progress only, and the end of a lane, through the merge's one entry point.
+template <typename Item>
+void put(OrderedMerge<Item>& merge, size_t lane, const ReportOrder& order, Item item, uint64_t through) {
+  std::vector<std::pair<ReportOrder, Item>> items;
+  items.emplace_back(order, std::move(item));
+  merge.put(lane, items, through);
+}
+template <typename Item>
+void advance(OrderedMerge<Item>& merge, size_t lane, uint64_t through) {
+  std::vector<std::pair<ReportOrder, Item>> none;
+  merge.put(lane, none, through);
+}
+template <typename Item>
+void close(OrderedMerge<Item>& merge, size_t lane) {
+  advance(merge, lane, ReportOrder::kEndOfCapture);
+}
+
 // Records what the merge hands on and which lane's thread handed it on.
 struct HandedOn {
   std::vector<int> items;
@@ -36,25 +53,25 @@ TEST(OrderedMerge, HandsOnInReportOrderAcrossLanes) {
   OrderedMerge<int> merge(3, out.callback());
   const uint64_t end = ReportOrder::kEndOfCapture;
   // Each lane in its own report order; the end-of-capture items by last frame.
-  merge.put(0, {3, 1}, 3, 2);
-  merge.put(1, {5, 4}, 5, 4);
-  merge.put(2, {4, 4}, 4, 3);
-  merge.put(0, {9, 2}, 9, 8);
+  put(merge, 0, {3, 1}, 3, 2);
+  put(merge, 1, {5, 4}, 5, 4);
+  put(merge, 2, {4, 4}, 4, 3);
+  put(merge, 0, {9, 2}, 9, 8);
   // While every lane holds an item the earliest can go; then lane 2 is empty
   // and could still report frame 4..
   EXPECT_EQ(out.items, (std::vector<int>{3, 4}));
-  merge.advance(1, 9);
-  merge.advance(2, 9);
-  merge.put(0, {end, 7}, 107, 9);
+  advance(merge, 1, 9);
+  advance(merge, 2, 9);
+  put(merge, 0, {end, 7}, 107, 9);
   EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9}));
-  merge.put(1, {end, 2}, 102, 9);
-  merge.put(1, {end, 8}, 108, 9);
-  merge.put(2, {end, 5}, 105, 9);
-  merge.close(2);
+  put(merge, 1, {end, 2}, 102, 9);
+  put(merge, 1, {end, 8}, 108, 9);
+  put(merge, 2, {end, 5}, 105, 9);
+  close(merge, 2);
   EXPECT_EQ(out.items.size(), 4u);  // lane 1 could still report before the end
-  merge.close(0);
+  close(merge, 0);
   EXPECT_FALSE(merge.drained());   // lane 1 is still open
-  merge.close(1);
+  close(merge, 1);
   EXPECT_TRUE(merge.drained());
   EXPECT_EQ(out.items, (std::vector<int>{3, 4, 5, 9, 102, 105, 107, 108}));
 }
@@ -62,15 +79,15 @@ TEST(OrderedMerge, HandsOnInReportOrderAcrossLanes) {
 TEST(OrderedMerge, HoldsAnItemWhileAnotherLaneMayReportEarlier) {
   HandedOn out;
   OrderedMerge<int> merge(2, out.callback());
-  merge.put(0, {10, 10}, 10, 9);
-  merge.advance(1, 5);  // lane 1 could still report frames 6..9
+  put(merge, 0, {10, 10}, 10, 9);
+  advance(merge, 1, 5);  // lane 1 could still report frames 6..9
   EXPECT_TRUE(out.items.empty());
-  merge.put(1, {7, 7}, 7, 6);  // earlier than lane 0's item
-  merge.advance(1, 10);
+  put(merge, 1, {7, 7}, 7, 6);  // earlier than lane 0's item
+  advance(merge, 1, 10);
   // Ready now, but lane 0's thread hands on while it runs (the sink's state
   // stays in one cache): lane 1 leaves them.
   EXPECT_TRUE(out.items.empty());
-  merge.advance(0, 11);
+  advance(merge, 0, 11);
   EXPECT_EQ(out.items, (std::vector<int>{7, 10}));
   EXPECT_EQ(out.by, (std::vector<size_t>{0, 0}));
 }
@@ -78,19 +95,19 @@ TEST(OrderedMerge, HoldsAnItemWhileAnotherLaneMayReportEarlier) {
 TEST(OrderedMerge, AnotherLaneHandsOnABacklogOrOnceLaneZeroIsDone) {
   HandedOn out;
   OrderedMerge<int> merge(2, out.callback());
-  merge.advance(0, 1000);
+  advance(merge, 0, 1000);
   for (int frame = 1; frame <= 100; ++frame) {
-    merge.put(1, {static_cast<uint64_t>(frame), 0}, frame, static_cast<uint64_t>(frame - 1));
+    put(merge, 1, {static_cast<uint64_t>(frame), 0}, frame, static_cast<uint64_t>(frame - 1));
   }
   ASSERT_FALSE(out.items.empty());  // a backlog: lane 1's thread handed it on
   EXPECT_LT(out.items.size(), 100u);
   EXPECT_EQ(out.by.front(), 1u);
   for (size_t i = 0; i < out.items.size(); ++i) EXPECT_EQ(out.items[i], static_cast<int>(i) + 1);
   const size_t before = out.items.size();
-  merge.close(0);  // hands on what is ready
+  close(merge, 0);  // hands on what is ready
   EXPECT_EQ(out.items.size(), 100u);
   EXPECT_EQ(out.by.back(), 0u);
-  merge.put(1, {101, 0}, 101, 100);  // lane 0 is done: lane 1 hands on its own
+  put(merge, 1, {101, 0}, 101, 100);  // lane 0 is done: lane 1 hands on its own
   EXPECT_EQ(out.items.size(), 101u);
   EXPECT_EQ(out.by.back(), 1u);
   EXPECT_GT(out.items.size(), before);
@@ -111,10 +128,10 @@ TEST(OrderedMerge, OneThreadHandsOnAtATimeAndInOrder) {
   constexpr int kItems = 20000;
   auto lane = [&](size_t index) {
     for (int frame = static_cast<int>(index) + 1; frame <= kItems; frame += 2) {
-      merge.put(index, {static_cast<uint64_t>(frame), static_cast<uint64_t>(frame)}, frame,
+      put(merge, index, {static_cast<uint64_t>(frame), static_cast<uint64_t>(frame)}, frame,
                 static_cast<uint64_t>(frame - 1));
     }
-    merge.close(index);
+    close(merge, index);
   };
   std::thread first(lane, 0), second(lane, 1);
   first.join();
@@ -130,13 +147,13 @@ TEST(OrderedMerge, AFailingHandOnReachesThePutterAndCancelDropsTheRest) {
     if (item == 2) throw std::runtime_error("sink failed");
     items.push_back(item);
   });
-  merge.put(0, {1, 1}, 1, 0);
-  EXPECT_THROW(merge.put(0, {2, 2}, 2, 1), std::runtime_error);
-  merge.put(0, {3, 3}, 3, 2);  // the merge still works after a failure
+  put(merge, 0, {1, 1}, 1, 0);
+  EXPECT_THROW(put(merge, 0, {2, 2}, 2, 1), std::runtime_error);
+  put(merge, 0, {3, 3}, 3, 2);  // the merge still works after a failure
   EXPECT_EQ(items, (std::vector<int>{1, 3}));
   merge.cancel();
-  merge.put(0, {4, 4}, 4, 3);
-  merge.close(0);
+  put(merge, 0, {4, 4}, 4, 3);
+  close(merge, 0);
   EXPECT_EQ(items, (std::vector<int>{1, 3}));
 }
 
