@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(
   build-essential cmake ninja-build pkg-config
-  libssl-dev libpcap-dev zlib1g-dev libsqlite3-dev
+  libssl-dev libpcap-dev zlib1g-dev libsqlite3-dev libmimalloc-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ca-certificates openssl
