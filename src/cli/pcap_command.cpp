@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <future>
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
@@ -103,7 +104,19 @@ int run_pcap(PcapOptions& options) {
   }
   ReportDocument document;
   document.command = "pcap";
-  TrustSetup trust = build_trust(*session, document);
+  const size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads) : default_threads();
+  // With threads, the trust anchors (~12 ms: 150 system roots, the profile's
+  // re-read with their keys) are loaded while the capture is read; the
+  // workers hold what they finish until they are (CaptureOptions::stages_ready).
+  // Declared before anything holding the future, whose last copy waits for it.
+  TrustSetup trust;
+  ReportDocument trust_messages;  // its notes and errors, moved to the report once built
+  std::shared_future<void> trust_built;
+  if (threads > 1 && !options.files.empty()) {
+    trust_built = std::async(std::launch::async, [&] { trust = build_trust(*session, trust_messages); }).share();
+  } else {
+    trust = build_trust(*session, trust_messages);
+  }
   sources::EndpointMatcher matcher(endpoints, platforms, session->profile.platform_host_patterns);
   RuleContext context{session->at, &session->profile, Purpose::server,
                       options.host.empty() ? std::nullopt : std::optional<std::string>(options.host)};
@@ -113,6 +126,7 @@ int run_pcap(PcapOptions& options) {
   for (int port : options.ports) capture.ports.insert(static_cast<uint16_t>(port));
   capture.detect_any_port = options.detect;
   capture.max_connections = options.max_connections;
+  capture.stages_ready = trust_built;
 
   // JSON streams its connections as they complete (flat memory on big captures).
   const std::string& format = session->options.format;
@@ -125,7 +139,6 @@ int run_pcap(PcapOptions& options) {
                                                     : ConnectionJudge::Listing::none;
   // One judge per worker thread (its caches are its own); files only: a live
   // capture runs on one thread.
-  const size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads) : default_threads();
   std::vector<std::unique_ptr<ConnectionJudge>> judges;
   std::vector<wire::WorkerStage> stages;
   for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
@@ -157,6 +170,10 @@ int run_pcap(PcapOptions& options) {
     if (ok) ++sources_read;
   }
   capture.progress = nullptr;
+  if (trust_built.valid()) trust_built.get();  // before a live capture's judge, and the report
+  // The trust notes and errors come first, as when they were made first.
+  document.notes.insert(document.notes.begin(), trust_messages.notes.begin(), trust_messages.notes.end());
+  document.errors.insert(document.errors.begin(), trust_messages.errors.begin(), trust_messages.errors.end());
   if (live) {
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);

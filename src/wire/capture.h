@@ -4,6 +4,7 @@
 // back once per TLS connection as it finishes so memory stays bounded.
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <set>
 #include <span>
@@ -23,6 +24,14 @@ struct CaptureOptions {
   // With several threads, a capture in memory (a mapped file) is read in
   // chunks of this many bytes, each by one thread (tests make them small).
   size_t parallel_chunk_bytes = 2 << 20;
+  // With several threads: the worker stages (parallel_capture.h) run only
+  // once this is ready, so what they need can be prepared while the capture
+  // is read (pcap's trust store). Until then the threads hold the
+  // connections their tables finish, up to max_held_bytes between them
+  // (certificates and a fixed cost each), then wait; get() rethrows what the
+  // preparation threw. Default (invalid): ready.
+  std::shared_future<void> stages_ready;
+  size_t max_held_bytes = 16 << 20;
   // Called every few thousand frames with the bytes read so far (of the
   // decompressed stream for gzip input), for a progress display.
   std::function<void(uint64_t bytes_read)> progress;

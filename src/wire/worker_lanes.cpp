@@ -1,16 +1,30 @@
 #include "wire/worker_lanes.h"
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 
 namespace tc::wire {
 namespace {
 constexpr size_t kOutputsPerPut = 16;
+
+// What a held connection costs: its certificates and CA names, and the rest
+// counted as a kilobyte.
+size_t held_size(const Connection& connection) {
+  size_t bytes = 1024;
+  for (const auto* ders : {&connection.server_chain_der, &connection.client_chain_der,
+                           &connection.certificate_request_ca_names_der}) {
+    for (const Bytes& der : *ders) bytes += der.size();
+  }
+  return bytes;
+}
 }  // namespace
 
 WorkerLanes::WorkerLanes(const CaptureOptions& options, std::span<const WorkerStage> stages, const OutputSink& sink)
     : stages_(stages),
       sink_(sink),
       worker_options_(options),
+      max_held_bytes_per_lane_(std::max<size_t>(1, options.max_held_bytes / std::max<size_t>(1, stages.size()))),
       stats_(stages.size()),
       merge_(stages.size(), [this](Owned& owned, size_t by_worker) { hand_on(owned, by_worker); }) {
   for (size_t i = 0; i < stages.size(); ++i) spent_.push_back(std::make_unique<Spent>());
@@ -41,17 +55,52 @@ WorkerLanes::Lane::Lane(WorkerLanes& lanes, size_t worker)
       worker_(worker),
       table_(
           lanes.worker_options_,
-          [this](Connection&& connection, const ReportOrder& order) {
-            finished_.emplace_back(order, Owned{worker_, lanes_.stages_[worker_](std::move(connection))});
-            if (finished_.size() >= kOutputsPerPut) {
-              // Made while reading frame_ (or after the last): the frames before it are read.
-              lanes_.merge_.put(worker_, finished_, frame_ > 0 ? frame_ - 1 : 0);
-            }
-          },
+          [this](Connection&& connection, const ReportOrder& order) { on_finished(std::move(connection), order); },
           lanes.stats_[worker]) {}
 
-void WorkerLanes::Lane::advance(uint64_t through) {
+void WorkerLanes::Lane::on_finished(Connection&& connection, const ReportOrder& order) {
+  if (!stages_ready(false)) {
+    held_bytes_ += held_size(connection);
+    held_.emplace_back(order, std::move(connection));
+    if (held_bytes_ < lanes_.max_held_bytes_per_lane_) return;
+    stages_ready(true);  // held enough: wait, then let them through
+    return;
+  }
+  finished_.emplace_back(order, Owned{worker_, lanes_.stages_[worker_](std::move(connection))});
+  // Made while reading frame_ (or after the last): the frames before it are read.
+  if (finished_.size() >= kOutputsPerPut) put(frame_ > 0 ? frame_ - 1 : 0);
+}
+
+bool WorkerLanes::Lane::stages_ready(bool wait) {
+  if (stages_ready_) return true;
+  const std::shared_future<void>& ready = lanes_.worker_options_.stages_ready;
+  if (ready.valid()) {
+    if (!wait && ready.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    ready.get();  // rethrows what preparing the stages threw
+  }
+  stages_ready_ = true;
+  std::vector<std::pair<ReportOrder, Connection>> held;
+  held.swap(held_);
+  held_bytes_ = 0;
+  // All of them before the next put: its progress promises there is nothing earlier to come.
+  for (auto& [order, connection] : held) {
+    finished_.emplace_back(order, Owned{worker_, lanes_.stages_[worker_](std::move(connection))});
+  }
+  return true;
+}
+
+void WorkerLanes::Lane::put(uint64_t through) {
+  // A held connection is not in the merge yet: promise only the frames before it.
+  if (!held_.empty()) {
+    const uint64_t first_held = held_.front().first.frame;
+    through = std::min(through, first_held > 0 ? first_held - 1 : 0);
+  }
   lanes_.merge_.put(worker_, finished_, through);
+}
+
+void WorkerLanes::Lane::advance(uint64_t through) {
+  stages_ready(false);
+  put(through);
   free_spent();
 }
 
@@ -66,6 +115,7 @@ void WorkerLanes::Lane::free_spent() {
 
 void WorkerLanes::Lane::finish() {
   table_.finish_all();
+  stages_ready(true);
   lanes_.merge_.put(worker_, finished_, ReportOrder::kEndOfCapture);  // closes the lane
   free_spent();
 }

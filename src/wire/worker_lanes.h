@@ -54,6 +54,13 @@ class WorkerLanes {
     void finish();
 
    private:
+    void on_finished(Connection&& connection, const ReportOrder& order);
+    // Whether the stages may run; once they may, the held connections go
+    // through them first. `wait`: block until they may.
+    bool stages_ready(bool wait);
+    // Hands the finished outputs to the merge with the lane's progress, never
+    // past a held connection.
+    void put(uint64_t through);
     void free_spent();
 
     WorkerLanes& lanes_;
@@ -62,6 +69,9 @@ class WorkerLanes {
     // Outputs not in the merge yet: a few at a time, one lock each time
     // (a lock per connection made the threads wait on each other).
     std::vector<std::pair<ReportOrder, Owned>> finished_;
+    std::vector<std::pair<ReportOrder, Connection>> held_;  // while the stages are not ready
+    size_t held_bytes_ = 0;
+    bool stages_ready_ = false;
     std::vector<std::unique_ptr<WorkerOutput>> spent_;
     FlowTable table_;
   };
@@ -72,6 +82,7 @@ class WorkerLanes {
   std::span<const WorkerStage> stages_;
   const OutputSink& sink_;
   CaptureOptions worker_options_;
+  size_t max_held_bytes_per_lane_;
   std::vector<std::unique_ptr<Spent>> spent_;
   std::vector<CaptureStats> stats_;
   OrderedMerge<Owned> merge_;

@@ -11,11 +11,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "capture_readings.h"
 #include "conversation.h"
@@ -519,6 +522,107 @@ TEST(ChunkedCapture, AFailingStageWithSmallChunksIsRethrown) {
   EXPECT_THROW((void)read_capture_bytes_parallel(file, kCaptureName, chunks_of(64), keeping_stages(3), failing_sink,
                                                  stats, diagnostics),
                std::logic_error);
+}
+
+// ------------------------------------------------------------ stages prepared while reading
+
+// CaptureOptions::stages_ready: a stage may run only once the future is
+// ready; what the tables finish before is held, and the readings still equal
+// one thread's. `prepared` is set just before the promise is kept, and every
+// stage call checks it.
+struct PreparedLater {
+  std::promise<void> promise;
+  std::atomic<bool> prepared{false};
+  std::atomic<int> early_calls{0};
+
+  CaptureOptions options(CaptureOptions options) {
+    options.stages_ready = promise.get_future().share();
+    return options;
+  }
+  std::vector<WorkerStage> stages(size_t threads) {
+    return std::vector<WorkerStage>(threads, [this](Connection&& c) -> std::unique_ptr<WorkerOutput> {
+      if (!prepared) ++early_calls;
+      return std::make_unique<Seen>(std::move(c));
+    });
+  }
+  void keep() {
+    prepared = true;
+    promise.set_value();
+  }
+};
+
+Reading read_prepared_later(std::span<const uint8_t> file, CaptureOptions options, size_t threads,
+                            std::chrono::milliseconds delay, std::atomic<uint64_t>* read_when_kept = nullptr) {
+  PreparedLater later;
+  std::atomic<uint64_t> bytes_read{0};
+  options.progress = [&](uint64_t bytes) { bytes_read = bytes; };
+  options = later.options(options);
+  std::jthread preparer([&] {
+    std::this_thread::sleep_for(delay);
+    if (read_when_kept) *read_when_kept = bytes_read.load();
+    later.keep();
+  });
+  Reading r;
+  const std::vector<WorkerStage> stages = later.stages(threads);
+  r.ok = read_capture_bytes_parallel(file, kCaptureName, options, stages, keeping_sink(r), r.stats, r.diagnostics);
+  preparer.join();
+  EXPECT_EQ(later.early_calls, 0) << "a stage ran before it was prepared";
+  return r;
+}
+
+TEST(StagesReady, ConnectionsFinishedBeforeAreHeldAndReportedInOrder) {
+  const Buffer file = pcap_file(interleaved_traffic(120));
+  const Reading serial = read_serial(file);
+  ASSERT_EQ(serial.connections.size(), 120u);
+  for (size_t chunk : {size_t{257}, kDefaultChunk}) {
+    for (size_t threads : {2, 3}) {
+      for (auto delay : {std::chrono::milliseconds(0), std::chrono::milliseconds(30)}) {
+        SCOPED_TRACE("chunk " + std::to_string(chunk) + ", " + std::to_string(threads) + " threads, ready after " +
+                     std::to_string(delay.count()) + " ms");
+        expect_same_reading(read_prepared_later(file, chunks_of(chunk), threads, delay), serial);
+      }
+    }
+  }
+}
+
+TEST(StagesReady, AThreadHoldingTheMostItMayWaits) {
+  const Buffer file = pcap_file(interleaved_traffic(120));
+  const Reading serial = read_serial(file);
+  CaptureOptions options = chunks_of(257);
+  options.max_held_bytes = 2 * 3 * 1024;  // a few connections each of two threads
+  std::atomic<uint64_t> read_when_kept{0};
+  // A capture of ~100 KB is read well within 300 ms, unless the threads wait.
+  expect_same_reading(read_prepared_later(file, options, 2, std::chrono::milliseconds(300), &read_when_kept),
+                      serial);
+  EXPECT_LT(read_when_kept.load(), file.size() / 2) << "the threads read on instead of waiting";
+}
+
+TEST(StagesReady, StreamPipelineHoldsToo) {
+  const Buffer file = gzip(pcap_file(interleaved_traffic(60)));
+  const Reading serial = read_serial(file);
+  ASSERT_EQ(serial.connections.size(), 60u);
+  CaptureOptions options;
+  options.max_held_bytes = 2 * 5 * 1024;
+  expect_same_reading(read_prepared_later(file, options, 2, std::chrono::milliseconds(30)), serial);
+}
+
+TEST(StagesReady, WhatThePreparationThrewIsRethrown) {
+  const Buffer raw = pcap_file(interleaved_traffic(40));
+  for (const Buffer& file : {raw, gzip(raw)}) {
+    std::promise<void> promise;
+    CaptureOptions options = chunks_of(257);
+    options.stages_ready = promise.get_future().share();
+    promise.set_exception(std::make_exception_ptr(std::runtime_error("no trust store")));
+    CaptureStats stats;
+    std::vector<CaptureDiagnostic> diagnostics;
+    try {
+      (void)read_capture_bytes_parallel(file, kCaptureName, options, keeping_stages(2), [](WorkerOutput&) {}, stats,
+                                        diagnostics);
+      ADD_FAILURE() << "nothing thrown";
+    } catch (const std::runtime_error& error) {
+      EXPECT_STREQ(error.what(), "no trust store");
+    }
+  }
 }
 
 // ------------------------------------------------------------ diagnostics
