@@ -8,7 +8,7 @@ namespace tc {
 
 void FindingTexts::add(const Finding& finding) {
   scratch_.clear();
-  append_finding(scratch_, finding, 2);
+  append_finding(scratch_, finding, 4);
   items_.push_back({finding.severity, finding.id, finding.subject, scratch_.text()});
 }
 

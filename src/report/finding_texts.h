@@ -20,7 +20,7 @@ struct FindingText {
   Severity severity = Severity::info;
   std::string id;
   std::string subject;
-  std::string json;  // append_finding(…, 2): an element of the report's findings[]
+  std::string json;  // append_finding(…, 4): an element of the streamed report's findings[]
 };
 
 class FindingTexts {

@@ -108,7 +108,7 @@ void JsonStreamWriter::flush() {
 
 void JsonStreamWriter::finish(const ReportDocument& document, std::string_view version) {
   finish_with(document, version, summary_of(document), [&] {
-    // As dump(2) prints the array starting at column 0.
+    // As render_json's dump(2) prints the array, a value of the top-level object.
     if (document.findings.empty()) {
       text_.raw("[]");
       return;
@@ -116,11 +116,11 @@ void JsonStreamWriter::finish(const ReportDocument& document, std::string_view v
     text_.raw("[\n");
     for (size_t i = 0; i < document.findings.size(); ++i) {
       if (i > 0) text_.raw(",\n");
-      text_.indent(2);
-      append_finding(text_, document.findings[i], 2);
+      text_.indent(4);
+      append_finding(text_, document.findings[i], 4);
       end_element();
     }
-    text_.raw("\n]");
+    text_.raw("\n  ]");
   });
 }
 
@@ -135,18 +135,18 @@ void JsonStreamWriter::finish(const ReportDocument& document, std::string_view v
     text_.raw("[\n");
     for (size_t i = 0; i < items.size(); ++i) {
       if (i > 0) text_.raw(",\n");
-      text_.indent(2);
+      text_.indent(4);
       text_.raw(items[i].json);
       end_element();
     }
-    text_.raw("\n]");
+    text_.raw("\n  ]");
   });
 }
 
 void JsonStreamWriter::finish_with(const ReportDocument& document, std::string_view version,
                                    nlohmann::json findings_summary_json, const std::function<void()>& write_findings) {
-  // Key by key, each value printed as `std::setw(2) << value` did (nested
-  // lines indented from column 0); the findings without a DOM.
+  // Key by key, each value indented as render_json's dump(2) prints it
+  // inside the top-level object; the findings without a DOM.
   text_.raw(first_ ? "]" : "\n  ]");
   for (const auto& entry : top_level_entries(document, version, std::move(findings_summary_json))) {
     text_.raw(",\n  ");
@@ -155,7 +155,7 @@ void JsonStreamWriter::finish_with(const ReportDocument& document, std::string_v
     if (entry.findings) {
       write_findings();
     } else {
-      text_.value(entry.value, 2, 0);
+      text_.value(entry.value, 2, 2);
     }
     end_element();
   }
