@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
+#include <system_error>
 #include <thread>
 
 #include "cli/common.h"
@@ -113,10 +114,13 @@ int run_pcap(PcapOptions& options) {
   ReportDocument trust_messages;  // its notes and errors, moved to the report once built
   std::shared_future<void> trust_built;
   if (threads > 1 && !options.files.empty()) {
-    trust_built = std::async(std::launch::async, [&] { trust = build_trust(*session, trust_messages); }).share();
-  } else {
-    trust = build_trust(*session, trust_messages);
+    try {
+      trust_built = std::async(std::launch::async, [&] { trust = build_trust(*session, trust_messages); }).share();
+    } catch (const std::system_error&) {
+      // No thread for it: built first, as with one thread.
+    }
   }
+  if (!trust_built.valid()) trust = build_trust(*session, trust_messages);
   sources::EndpointMatcher matcher(endpoints, platforms, session->profile.platform_host_patterns);
   RuleContext context{session->at, &session->profile, Purpose::server,
                       options.host.empty() ? std::nullopt : std::optional<std::string>(options.host)};
