@@ -37,7 +37,8 @@ std::vector<TopLevelEntry> top_level_entries(const ReportDocument& document, std
   entries.push_back({"summary", {{"findings", std::move(findings_summary_json)}}});
   entries.push_back({"errors", document.errors});
   entries.push_back({"notes", document.notes});
-  for (const auto& [key, value] : document.sections.items()) {
+  for (const auto& [section_key, value] : document.sections.items()) {
+    const std::string& key = section_key;  // clang 14 cannot capture a structured binding
     auto same = std::find_if(entries.begin(), entries.end(), [&](const TopLevelEntry& e) { return e.key == key; });
     if (same == entries.end()) {
       entries.push_back({key, value});
