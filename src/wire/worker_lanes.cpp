@@ -24,14 +24,15 @@ WorkerLanes::WorkerLanes(const CaptureOptions& options, std::span<const WorkerSt
     : stages_(stages),
       sink_(sink),
       worker_options_(options),
-      max_held_bytes_per_lane_(std::max<size_t>(1, options.max_held_bytes / std::max<size_t>(1, stages.size()))),
       stats_(stages.size()),
       merge_(stages.size(), [this](Owned& owned, size_t by_worker) { hand_on(owned, by_worker); }) {
   for (size_t i = 0; i < stages.size(); ++i) spent_.push_back(std::make_unique<Spent>());
-  // Each table tracks its share of the cap, so the threads together track what one would.
+  // Each lane has its share of the caps (tracked connections, held bytes), so
+  // the threads together keep what one would.
   worker_options_.progress = nullptr;
   worker_options_.max_connections =
       std::max<size_t>(1, (options.max_connections + stages.size() - 1) / stages.size());
+  worker_options_.max_held_bytes = std::max<size_t>(1, options.max_held_bytes / stages.size());
 }
 
 void WorkerLanes::hand_on(Owned& owned, size_t by_worker) {
@@ -62,11 +63,11 @@ void WorkerLanes::Lane::on_finished(Connection&& connection, const ReportOrder& 
   if (!stages_ready(false)) {
     held_bytes_ += held_size(connection);
     held_.emplace_back(order, std::move(connection));
-    if (held_bytes_ < lanes_.max_held_bytes_per_lane_) return;
+    if (held_bytes_ < lanes_.worker_options_.max_held_bytes) return;
     stages_ready(true);  // held enough: wait, then let them through
     return;
   }
-  finished_.emplace_back(order, Owned{worker_, lanes_.stages_[worker_](std::move(connection))});
+  stage(std::move(connection), order);
   // Made while reading frame_ (or after the last): the frames before it are read.
   if (finished_.size() >= kOutputsPerPut) put(frame_ > 0 ? frame_ - 1 : 0);
 }
@@ -83,10 +84,12 @@ bool WorkerLanes::Lane::stages_ready(bool wait) {
   held.swap(held_);
   held_bytes_ = 0;
   // All of them before the next put: its progress promises there is nothing earlier to come.
-  for (auto& [order, connection] : held) {
-    finished_.emplace_back(order, Owned{worker_, lanes_.stages_[worker_](std::move(connection))});
-  }
+  for (auto& [order, connection] : held) stage(std::move(connection), order);
   return true;
+}
+
+void WorkerLanes::Lane::stage(Connection&& connection, const ReportOrder& order) {
+  finished_.emplace_back(order, Owned{worker_, lanes_.stages_[worker_](std::move(connection))});
 }
 
 void WorkerLanes::Lane::put(uint64_t through) {

@@ -58,6 +58,8 @@ class WorkerLanes {
     // Whether the stages may run; once they may, the held connections go
     // through them first. `wait`: block until they may.
     bool stages_ready(bool wait);
+    // Runs this worker's stage on a connection; its output joins finished_.
+    void stage(Connection&& connection, const ReportOrder& order);
     // Hands the finished outputs to the merge with the lane's progress, never
     // past a held connection.
     void put(uint64_t through);
@@ -82,7 +84,6 @@ class WorkerLanes {
   std::span<const WorkerStage> stages_;
   const OutputSink& sink_;
   CaptureOptions worker_options_;
-  size_t max_held_bytes_per_lane_;
   std::vector<std::unique_ptr<Spent>> spent_;
   std::vector<CaptureStats> stats_;
   OrderedMerge<Owned> merge_;
